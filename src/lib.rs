@@ -1,0 +1,85 @@
+//! # h1conn: HTTP/1.x connections as pure state machines
+//!
+//! **After any input or mutation, drain the outputs until they return
+//! `None`.** h1conn does no I/O and reads no clock: bytes, time and the
+//! application's intent go in; message events, bytes to write and actions
+//! come out. Sockets, threads, runtimes and clocks stay with the driver, so
+//! the same core runs under a blocking server, tokio, mio, an embedded
+//! stack, a proxy, a simulator or a fuzzer.
+//!
+//! ## The codec
+//!
+//! [`Decoder`] turns received bytes into [`Decoded`] items: request or
+//! response heads ([`Request`], [`Response`]), body data and the end of each
+//! message, strictly per RFC 9112. Heads are one [`bytes::Bytes`] plus
+//! offsets: no allocation per field. [`encode`] writes heads and bodies.
+//! [`Framing`] and [`request_framing`] / [`response_framing`] are RFC 9112
+//! §6.3 as one pure function; the strict choices it makes are listed in
+//! the [`framing`] module.
+//!
+//! ```
+//! use bytes::BytesMut;
+//! use h1conn::{Decoded, Decoder, Limits, Method, Role};
+//!
+//! // A client reads two pipelined responses; the first answers a HEAD.
+//! let mut dec = Decoder::new(Role::Client, Limits::default());
+//! dec.push_method(Method::HEAD);
+//! dec.push_method(Method::GET);
+//! let mut buf = BytesMut::from(&b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n\
+//!     HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n"[..]);
+//! let mut items = Vec::new();
+//! while let Some(item) = dec.decode(&mut buf)? {
+//!     items.push(item);
+//! }
+//! assert!(matches!(&items[0], Decoded::Response(r) if r.status() == 200));
+//! assert!(matches!(&items[1], Decoded::End { keep_alive: true, .. })); // HEAD: no body
+//! assert!(matches!(&items[3], Decoded::Data(d) if &d[..] == b"hi"));
+//! # Ok::<(), h1conn::Error>(())
+//! ```
+//!
+//! ## Errors
+//!
+//! Every failure is an [`Error`] variant with a stable [`Error::kind`], the
+//! [`Side`] it came from, and, for a bad request, the status a server should
+//! answer with ([`Error::status`]: 400, 413, 414, 431, 501 or 505).
+//!
+//! ## Without std
+//!
+//! With `default-features = false` the crate is `#![no_std]` and needs only
+//! `alloc`; time is the crate's own [`Instant`].
+#![cfg_attr(not(feature = "std"), no_std)]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+extern crate alloc;
+
+mod decode;
+pub mod encode;
+mod error;
+mod fields;
+pub mod framing;
+mod limits;
+mod message;
+mod parse;
+mod persistence;
+mod time;
+
+pub use decode::{Decoded, Decoder};
+pub use error::{Error, Side};
+pub use fields::{Field, Fields, FieldsBuilder, FieldsIter};
+pub use framing::{request_framing, response_framing, Framing};
+pub use limits::Limits;
+pub use message::{canonical_reason, Method, Request, RequestBuilder, Response, ResponseBuilder, Version};
+pub use parse::target::TargetForm;
+pub use persistence::KeepAliveHints;
+pub use time::Instant;
+
+/// Which end of the connection a machine plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Sends requests, receives responses.
+    Client,
+    /// Receives requests, sends responses.
+    Server,
+}
