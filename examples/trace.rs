@@ -11,7 +11,9 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use bytes::BytesMut;
-use h1conn::{Decoded, Decoder, Fields, Limits, Method, Role};
+use h1conn::{
+    CloseReason, Config, Connection, Event, Fields, Instant, Method, Request, RequestId, Response, Role,
+};
 
 struct Args {
     role: Role,
@@ -78,6 +80,20 @@ fn latin1(out: &mut String, bytes: &[u8]) {
     out.push('"');
 }
 
+/// JSON string of human text (Unicode, escaped as JSON requires).
+fn json_text(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
 fn pairs(out: &mut String, fields: &Fields) {
     out.push('[');
     for (i, f) in fields.iter().enumerate() {
@@ -106,64 +122,86 @@ struct Printer {
 }
 
 impl Printer {
-    fn line(&mut self, s: &str) {
+    fn flush_data(&mut self) {
         if !self.data.is_empty() {
             let d = std::mem::take(&mut self.data);
             let _ = writeln!(self.out, "{{\"event\":\"data\",\"hex\":\"{}\"}}", hex(&d));
         }
+    }
+
+    fn line(&mut self, s: &str) {
+        self.flush_data();
         let _ = writeln!(self.out, "{s}");
     }
 }
 
 struct Trace {
     args: Args,
-    dec: Decoder,
-    buf: BytesMut,
+    conn: Connection,
+    now: Instant,
     sent: usize,
     p: Printer,
-    /// Server role: the request being read is a CONNECT (answered 200, so
-    /// the connection becomes a tunnel after it).
-    connect: bool,
-    switched: bool,
+    /// Bytes that belong to the new protocol after a switch.
+    rest: Option<Vec<u8>>,
+    sink: BytesMut,
 }
 
 impl Trace {
-    /// Client role: keep one request outstanding, as if the driver had sent
-    /// the next one in `--method` order (the last repeats).
-    fn send_requests(&mut self) {
-        if self.args.role == Role::Client && self.dec.outstanding() == 0 {
-            let m = &self.args.methods[self.sent.min(self.args.methods.len() - 1)];
-            self.dec.push_method(m.clone());
+    /// Client role: keep one request outstanding, as if the application
+    /// sent the next one in `--method` order (the last repeats).
+    fn send_request(&mut self) {
+        let m = self.args.methods[self.sent.min(self.args.methods.len() - 1)].clone();
+        let target = if m.is_connect() { "trace.invalid:443" } else { "/" };
+        let Ok(req) = Request::builder(m, target)
+            .header("Host", "trace.invalid:443")
+            .build()
+        else {
+            return;
+        };
+        if self.conn.send_request(req).is_ok() {
             self.sent += 1;
         }
     }
 
-    fn drain(&mut self) {
-        while !self.p.finished && !self.switched {
-            self.send_requests();
-            let item = match self.dec.decode(&mut self.buf) {
-                Ok(Some(item)) => item,
-                Ok(None) => return,
-                Err(e) => {
-                    let mut s = String::from("{\"event\":\"error\",\"kind\":");
-                    latin1(&mut s, e.kind().as_bytes());
-                    s.push_str(",\"detail\":");
-                    latin1(&mut s, e.to_string().as_bytes());
-                    s.push('}');
-                    self.p.line(&s);
-                    self.p.finished = true;
-                    return;
-                }
-            };
-            self.print(item);
+    /// Server role: the driver answers every request with an empty 200
+    /// (`Connection: close` when the request did not allow persistence).
+    fn answer(&mut self, id: RequestId, keep_alive: bool) {
+        let mut b = Response::builder(200).header("Content-Length", "0");
+        if !keep_alive {
+            b = b.header("Connection", "close");
+        }
+        if let Ok(resp) = b.build() {
+            let _ = self.conn.send_response(id, resp);
+            let _ = self.conn.send_end(id, None);
         }
     }
 
-    fn print(&mut self, item: Decoded) {
+    fn drain(&mut self) {
+        while let Some(ev) = self.conn.poll_event() {
+            if self.p.finished || self.rest.is_some() {
+                continue;
+            }
+            self.print(ev);
+        }
+        self.sink.clear();
+        self.conn.poll_transmit(&mut self.sink);
+        while self.conn.poll_action().is_some() {}
+    }
+
+    fn error(&mut self, e: h1conn::Error) {
+        let mut s = String::from("{\"event\":\"error\",\"kind\":");
+        latin1(&mut s, e.kind().as_bytes());
+        s.push_str(",\"detail\":");
+        json_text(&mut s, &e.to_string());
+        s.push('}');
+        self.p.line(&s);
+        self.p.finished = true;
+    }
+
+    fn print(&mut self, ev: Event) {
         let mut s = String::new();
-        match item {
-            Decoded::Request(req) => {
-                self.connect = req.method().is_connect();
+        match ev {
+            Event::Request { head: req, .. } => {
                 s.push_str("{\"event\":\"request\",\"method\":");
                 latin1(&mut s, req.method().as_bytes());
                 s.push_str(",\"target\":");
@@ -172,7 +210,7 @@ impl Trace {
                 pairs(&mut s, req.fields());
                 s.push('}');
             }
-            Decoded::Response(resp) => {
+            Event::Response { head: resp, .. } | Event::Interim { head: resp, .. } => {
                 s.push_str(&format!(
                     "{{\"event\":\"response\",\"status\":{},\"reason\":",
                     resp.status()
@@ -182,36 +220,41 @@ impl Trace {
                 pairs(&mut s, resp.fields());
                 s.push('}');
             }
-            Decoded::Data(d) => {
-                self.p.data.extend_from_slice(&d);
+            Event::Data { data, .. } => {
+                self.p.data.extend_from_slice(&data);
                 return;
             }
-            Decoded::End { trailers, keep_alive } => {
+            Event::End {
+                id,
+                trailers,
+                keep_alive,
+            } => {
                 s.push_str(&format!(
                     "{{\"event\":\"end\",\"keep_alive\":{keep_alive},\"trailers\":"
                 ));
                 pairs(&mut s, &trailers);
                 s.push('}');
                 self.p.line(&s);
-                // Server role: the driver answers the request now with an
-                // empty 200; a 200 to CONNECT opens a tunnel.
-                if self.dec.is_paused() {
-                    if self.connect {
-                        self.dec.switch();
-                        self.switched = true;
-                    } else {
-                        self.dec.resume();
-                    }
+                match self.args.role {
+                    Role::Server => self.answer(id, keep_alive),
+                    Role::Client => self.send_request(),
                 }
                 return;
             }
-            Decoded::Switched => {
-                self.switched = true;
+            Event::Switched { rest, .. } => {
+                self.rest = Some(rest.to_vec());
                 return;
             }
-            Decoded::Closed => {
+            Event::PeerClosed => {
                 s.push_str("{\"event\":\"closed\"}");
                 self.p.finished = true;
+            }
+            Event::Error(e) => return self.error(e),
+            Event::ConnectionLost { reason, .. } => {
+                if let CloseReason::Protocol(e) = reason {
+                    self.error(e);
+                }
+                return;
             }
         }
         self.p.line(&s);
@@ -234,33 +277,52 @@ fn main() -> ExitCode {
         args.chunk
     };
     let role = args.role;
+    let now = Instant::ZERO;
     let mut t = Trace {
         args,
-        dec: Decoder::new(role, Limits::default()),
-        buf: BytesMut::new(),
+        conn: Connection::new(role, Config::default(), now),
+        now,
         sent: 0,
         p: Printer {
             out: std::io::BufWriter::new(std::io::stdout()),
             data: Vec::new(),
             finished: false,
         },
-        connect: false,
-        switched: false,
+        rest: None,
+        sink: BytesMut::new(),
     };
+    if role == Role::Client {
+        t.send_request();
+    }
     for piece in input.chunks(chunk) {
-        t.buf.extend_from_slice(piece);
+        if let Some(rest) = t.rest.as_mut() {
+            rest.extend_from_slice(piece);
+            continue;
+        }
+        let mut piece = piece;
+        while !piece.is_empty() {
+            let n = t.conn.handle_input(t.now, piece);
+            piece = &piece[n..];
+            t.drain();
+            if let Some(rest) = t.rest.as_mut() {
+                rest.extend_from_slice(piece);
+                break;
+            }
+            if n == 0 {
+                break;
+            }
+        }
+    }
+    if t.rest.is_none() {
+        t.conn.handle_eof(t.now);
         t.drain();
     }
-    if !t.switched {
-        t.dec.set_eof();
-        t.drain();
-    }
-    if t.switched && !t.p.finished {
+    if let (Some(rest), false) = (&t.rest, t.p.finished) {
         // Everything after the head belongs to the new protocol.
-        let rest = hex(&t.buf);
-        t.p.line(&format!("{{\"event\":\"switched\",\"rest_hex\":\"{rest}\"}}"));
-    } else if !t.p.data.is_empty() {
-        t.p.line("");
+        let line = format!("{{\"event\":\"switched\",\"rest_hex\":\"{}\"}}", hex(rest));
+        t.p.line(&line);
+    } else {
+        t.p.flush_data();
     }
     let _ = t.p.out.flush();
     ExitCode::SUCCESS

@@ -54,6 +54,7 @@
 
 extern crate alloc;
 
+mod connection;
 mod decode;
 pub mod encode;
 mod error;
@@ -63,8 +64,11 @@ mod limits;
 mod message;
 mod parse;
 mod persistence;
+pub mod state;
 mod time;
+mod timer;
 
+pub use connection::{Action, CloseReason, Config, Connection, Event, RequestId, Unanswered};
 pub use decode::{Decoded, Decoder};
 pub use error::{Error, Side};
 pub use fields::{Field, Fields, FieldsBuilder, FieldsIter};
@@ -73,7 +77,9 @@ pub use limits::Limits;
 pub use message::{canonical_reason, Method, Request, RequestBuilder, Response, ResponseBuilder, Version};
 pub use parse::target::TargetForm;
 pub use persistence::KeepAliveHints;
+pub use state::State;
 pub use time::Instant;
+pub use timer::Timer;
 
 /// Which end of the connection a machine plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
