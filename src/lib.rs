@@ -7,6 +7,39 @@
 //! the same core runs under a blocking server, tokio, mio, an embedded
 //! stack, a proxy, a simulator or a fuzzer.
 //!
+//! ## The drive loop
+//!
+//! A [`Connection`] plays one role. Its methods come in four groups:
+//! getters ([`Connection::state`], [`Connection::is_reusable`], …), inputs
+//! (`handle_input`, `handle_eof`, `handle_reset`, `handle_timeout`), mutators
+//! (`send_request`, `send_response`, `send_data`, `send_end`, `close`,
+//! `abort`) and outputs, drained in this order after every input or
+//! mutation:
+//!
+//! ```
+//! use bytes::BytesMut;
+//! use h1conn::{Action, Config, Connection, Event, Instant, Response, Role};
+//!
+//! let mut conn = Connection::new(Role::Server, Config::default(), Instant::ZERO);
+//! let mut wire = BytesMut::new();
+//! // 1. input: bytes from the socket, with the time they arrived
+//! conn.handle_input(Instant::from_millis(1), b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+//! // 2. events
+//! while let Some(ev) = conn.poll_event() {
+//!     if let Event::Request { id, .. } = ev {
+//!         conn.send_response(id, Response::builder(204).build()?)?;
+//!     }
+//! }
+//! // 3. bytes to write
+//! while conn.poll_transmit(&mut wire) > 0 {}
+//! assert!(wire.starts_with(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n"));
+//! // 4. actions: the request said close, so the write side is shut first
+//! assert_eq!(conn.poll_action(), Some(Action::ShutdownWrite));
+//! // 5. the next deadline (here: the linger timeout)
+//! assert!(conn.poll_timeout().is_some());
+//! # Ok::<(), h1conn::Error>(())
+//! ```
+//!
 //! ## The codec
 //!
 //! [`Decoder`] turns received bytes into [`Decoded`] items: request or
@@ -46,7 +79,12 @@
 //! ## Without std
 //!
 //! With `default-features = false` the crate is `#![no_std]` and needs only
-//! `alloc`; time is the crate's own [`Instant`].
+//! `alloc`: parsing, framing, encoding, the lifecycle and its timers all work
+//! there. Time is the crate's own [`Instant`], a `Duration` since an epoch
+//! the driver picks; an embassy driver maps its tick counter with
+//! `h1conn::Instant::from_micros(embassy_time::Instant::now().as_micros())`,
+//! a std driver with [`Instant::from_std`] (behind the `std` feature, which
+//! is the only std-only API).
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -60,6 +98,7 @@ pub mod encode;
 mod error;
 mod fields;
 pub mod framing;
+mod hop_by_hop;
 mod limits;
 mod message;
 mod parse;
@@ -73,6 +112,7 @@ pub use decode::{Decoded, Decoder};
 pub use error::{Error, Side};
 pub use fields::{Field, Fields, FieldsBuilder, FieldsIter};
 pub use framing::{request_framing, response_framing, Framing};
+pub use hop_by_hop::{end_to_end_fields, HOP_BY_HOP};
 pub use limits::Limits;
 pub use message::{canonical_reason, Method, Request, RequestBuilder, Response, ResponseBuilder, Version};
 pub use parse::target::TargetForm;
