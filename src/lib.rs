@@ -129,3 +129,8 @@ pub enum Role {
     /// Receives requests, sends responses.
     Server,
 }
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
