@@ -103,6 +103,7 @@ mod limits;
 mod message;
 mod parse;
 mod persistence;
+pub mod pool;
 pub mod state;
 mod time;
 mod timer;
