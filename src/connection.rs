@@ -428,6 +428,10 @@ impl Connection {
         if self.role == Role::Server && self.server_gate_closed() {
             return self.config.max_read_ahead.saturating_sub(self.rbuf.len());
         }
+        if self.role == Role::Client && self.dec.outstanding() == 0 {
+            // Nothing was asked: bytes wait, bounded by one head's worth.
+            return self.config.limits.max_head_bytes.saturating_sub(self.rbuf.len());
+        }
         usize::MAX
     }
 
@@ -454,7 +458,6 @@ impl Connection {
         if take == 0 {
             return 0;
         }
-        self.timers.clear(Timer::Idle);
         if self.role == Role::Client {
             if let Some(front) = self.exchanges.iter_mut().find(|e| e.released && !e.resp_done) {
                 front.resp_started = true;
@@ -814,7 +817,7 @@ impl Connection {
         }
         let ev = self.events.pop_front()?;
         if let Event::Request { id, head } = &ev {
-            if head.expects_continue() && self.role == Role::Server {
+            if head.expects_continue() && head.version() == Version::Http11 && self.role == Role::Server {
                 self.continue_armed = Some(*id);
             }
         }
@@ -924,7 +927,8 @@ impl Connection {
                 self.next_id += 1;
                 let mut ex = Exchange::new(id, head.method.clone());
                 ex.req_keep_alive = head.keep_alive();
-                ex.expect_continue = head.expects_continue();
+                // A 100-continue expectation in HTTP/1.0 is ignored (RFC 9110 §10.1.1).
+                ex.expect_continue = head.expects_continue() && head.version == Version::Http11;
                 ex.delivered = true;
                 if head.version == Version::Http10 {
                     ex.first_byte = Some(u64::MAX); // marks an HTTP/1.0 request
