@@ -152,8 +152,12 @@ impl Trace {
     fn send_request(&mut self) {
         let m = self.args.methods[self.sent.min(self.args.methods.len() - 1)].clone();
         let target = if m.is_connect() { "trace.invalid:443" } else { "/" };
+        // Each request offers an upgrade, so that a 101 is a legitimate
+        // answer (RFC 9110 §7.8); persistence is unaffected.
         let Ok(req) = Request::builder(m, target)
             .header("Host", "trace.invalid:443")
+            .header("Connection", "upgrade")
+            .header("Upgrade", "websocket, h2c")
             .build()
         else {
             return;

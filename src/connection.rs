@@ -236,6 +236,8 @@ struct Exchange {
     resp_keep_alive: bool,
     /// Server: `Connection: close` went out on the response.
     close_sent: bool,
+    /// Client: the request offered a protocol upgrade.
+    offers_upgrade: bool,
 }
 
 impl Exchange {
@@ -260,6 +262,7 @@ impl Exchange {
             resp_done: false,
             resp_keep_alive: false,
             close_sent: false,
+            offers_upgrade: false,
         }
     }
 }
@@ -471,10 +474,18 @@ impl Connection {
     /// The peer closed its sending side (read returned 0).
     pub fn handle_eof(&mut self, now: Instant) {
         self.now = now;
-        if self.closed || self.peer_eof {
+        if self.peer_eof {
             return;
         }
         self.peer_eof = true;
+        if self.closed {
+            // We closed first (linger overflow, timeout); the peer's EOF is
+            // still news, and clean.
+            if matches!(self.close_reason, Some(r) if !matches!(r, CloseReason::Protocol(_))) {
+                self.events.push_back(Event::PeerClosed);
+            }
+            return;
+        }
         if self.switched {
             return;
         }
@@ -553,6 +564,7 @@ impl Connection {
         let mut ex = Exchange::new(id, head.method.clone());
         ex.retryable |= retryable;
         ex.req_keep_alive = head.keep_alive();
+        ex.offers_upgrade = head.wants_upgrade();
         ex.expect_continue = head.info.expect_continue && framing != Framing::None;
         if !ex.req_keep_alive {
             self.close_requested = true;
@@ -1099,7 +1111,13 @@ impl Connection {
             }
             if outstanding > 0 {
                 let ex = &self.exchanges[pos];
-                let earlier_keeps_alive = self.exchanges.iter().take(pos).all(|e| e.req_keep_alive);
+                // Nothing follows a request that may switch protocols until
+                // its answer is known.
+                let earlier_keeps_alive = self
+                    .exchanges
+                    .iter()
+                    .take(pos)
+                    .all(|e| e.req_keep_alive && !e.offers_upgrade);
                 if !(self.proven_persistent
                     && ex.retryable
                     && !ex.expect_continue
@@ -1120,6 +1138,7 @@ impl Connection {
             }
             let head = core::mem::take(&mut ex.held_head);
             let method = ex.method.clone();
+            let offers_upgrade = ex.offers_upgrade;
             let mut body = BytesMut::new();
             if ex.expect_continue && !ex.req_done_body_empty() {
                 ex.hold_body = true;
@@ -1129,7 +1148,7 @@ impl Connection {
             }
             self.queue_out(&head);
             self.queue_out(&body);
-            self.dec.push_method(method);
+            self.dec.push_request(method, offers_upgrade);
             self.timers.clear(Timer::Idle);
             self.pump();
         }

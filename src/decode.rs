@@ -107,8 +107,9 @@ pub struct Decoder {
     limits: Limits,
     state: State,
     scanner: HeadScanner,
-    /// Client role: methods of the requests not yet answered, oldest first.
-    methods: VecDeque<Method>,
+    /// Client role: the requests not yet answered, oldest first: method,
+    /// and whether the request offered a protocol upgrade.
+    methods: VecDeque<(Method, bool)>,
     eof: bool,
 }
 
@@ -134,7 +135,14 @@ impl Decoder {
     /// Client role: a request with `method` was sent; its response will be
     /// framed accordingly (HEAD, CONNECT).
     pub fn push_method(&mut self, method: Method) {
-        self.methods.push_back(method);
+        self.methods.push_back((method, false));
+    }
+
+    /// Client role: as [`push_method`](Decoder::push_method), saying whether
+    /// the request offered a protocol upgrade (`Upgrade` with
+    /// `Connection: upgrade`). A 101 answers only such a request.
+    pub fn push_request(&mut self, method: Method, offers_upgrade: bool) {
+        self.methods.push_back((method, offers_upgrade));
     }
 
     /// Client role: how many requests await their response.
@@ -335,7 +343,7 @@ impl Decoder {
         let info = if scanner.folds.is_empty() {
             scanner.info
         } else {
-            HeadInfo::from_fields(&fields, kind == HeadKind::Request)?
+            HeadInfo::gather(&fields, kind == HeadKind::Request)?
         };
         let version = scanner.start.version.unwrap_or(crate::Version::Http11);
         let (a0, a1) = scanner.start.a;
@@ -356,9 +364,14 @@ impl Decoder {
             }
             Role::Client => {
                 let status = scanner.start.status;
-                let Some(method) = self.methods.front() else {
+                let Some((method, offered)) = self.methods.front() else {
                     return Err(Error::UnexpectedResponse);
                 };
+                // 101 only answers a request that offered an upgrade, and
+                // names the new protocol (RFC 9110 §7.8, §15.2.2).
+                if status == 101 && (!offered || !info.has_upgrade) {
+                    return Err(Error::UnexpectedSwitch);
+                }
                 let framing = framing_of(MessageKind::Response { status, method }, version, &info)?;
                 let resp = Response {
                     status,

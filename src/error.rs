@@ -224,9 +224,9 @@ errors! {
     /// A timer expired: the peer was too slow.
     TimedOut => ("timed_out", Remote, NONE,
         "the peer did not complete in time (RFC 9112 §9.5)"),
-    /// A response arrived for a protocol switch that was not asked for.
+    /// A 101 answered a request that offered no upgrade, or named no protocol.
     UnexpectedSwitch => ("unexpected_switch", Remote, NONE,
-        "101 Switching Protocols for a request that offered no Upgrade (RFC 9110 §15.2.2)"),
+        "101 Switching Protocols without an Upgrade field, or for a request that offered none (RFC 9110 §7.8, §15.2.2)"),
 
     // ---- local: the application asked for invalid output ----
     /// The application gave a field name that is not a token.

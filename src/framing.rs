@@ -31,10 +31,14 @@
 //! | Invalid `Host` value / more than one Host | MUST 400 | error, any version | §3.2 |
 //! | Malformed Connection list | unspecified | error `invalid_connection` | RFC 9110 §7.6.1 |
 //! | obs-fold in a trailer section | as for headers | error in both roles | §7.1.2 |
+//! | `HTTP/1.1 200` (no SP after the status code) | a server MUST send the SP; recipients unspecified | error `invalid_status_line` | §4 |
+//! | Request-target bytes outside the URI grammar | SHOULD answer 400 | `"`, `{`, `}`, `\|`, `^` accepted (deployed clients send them unescaped); `<`, `>`, `\\`, backquote, a malformed `%` escape, an http(s) absolute-form without a valid host or with userinfo refused | §3.2, RFC 3986, RFC 9110 §4.2 |
+//! | 101 for a request that offered no upgrade, or naming no protocol | server MUST NOT | error `unexpected_switch` | RFC 9110 §7.8, §15.2.2 |
 //!
-//! One deliberate leniency: a status line without the space and reason
-//! phrase after the code (`HTTP/1.1 200`) is accepted, because a client
-//! ought to ignore the reason phrase (§4) and widely deployed servers omit it.
+//! Malformed Content-Length or Transfer-Encoding fields in a response that
+//! has no body whatever its fields say (to HEAD; 1xx, 204, 304; a 2xx to
+//! CONNECT) are ignored, as §6.3 steps 1 and 2 require; everywhere else they
+//! are errors.
 
 use crate::error::Error;
 use crate::fields::Fields;
@@ -85,16 +89,34 @@ pub(crate) struct HeadInfo {
     pub(crate) has_upgrade: bool,
     pub(crate) expect_continue: bool,
     pub(crate) host_count: u8,
+    /// A malformed Content-Length or Transfer-Encoding, reported only when
+    /// framing reads those fields (not for a response that has no body
+    /// whatever its fields say, RFC 9112 §6.3 steps 1 and 2).
+    pub(crate) framing_error: Option<Error>,
 }
 
 impl HeadInfo {
-    /// Gather the facts of already built fields (the application's heads).
-    pub(crate) fn from_fields(fields: &Fields, is_request: bool) -> Result<HeadInfo, Error> {
+    /// Gather the facts of received fields, leaving a malformed framing
+    /// field for [`framing_of`] to judge.
+    pub(crate) fn gather(fields: &Fields, is_request: bool) -> Result<HeadInfo, Error> {
         let mut info = HeadInfo::default();
         for f in fields {
             info.add(f.name, f.value, is_request)?;
         }
         Ok(info)
+    }
+
+    /// Gather the facts of already built fields (the application's heads).
+    /// Malformed framing fields are an error here.
+    pub(crate) fn from_fields(fields: &Fields, is_request: bool) -> Result<HeadInfo, Error> {
+        let mut info = HeadInfo::default();
+        for f in fields {
+            info.add(f.name, f.value, is_request)?;
+        }
+        match info.framing_error {
+            Some(e) => Err(e),
+            None => Ok(info),
+        }
     }
 
     /// Take one field into account. `value` is already OWS-trimmed.
@@ -296,6 +318,11 @@ pub(crate) fn framing_of(kind: MessageKind<'_>, version: Version, info: &HeadInf
         if method.is_connect() && (200..300).contains(&status) {
             return Ok(Framing::Switch);
         }
+    }
+    // A malformed Content-Length or Transfer-Encoding matters from here on
+    // (step 7 for Content-Length; §6.1 and §7 for Transfer-Encoding).
+    if let Some(e) = info.framing_error {
+        return Err(e);
     }
     if info.te_present {
         // §6.1: Transfer-Encoding in an HTTP/1.0 message means its framing

@@ -28,8 +28,11 @@ class!(TCHAR, b => matches!(b,
 // field-content bytes: SP / HTAB / VCHAR / obs-text           (RFC 9110 §5.5)
 class!(FIELD_VALUE, b => b == b'\t' || b == b' ' || (b >= 0x21 && b != 0x7f));
 
-// request-target bytes: visible ASCII except "#" (no fragment) (RFC 9112 §3.2)
-class!(TARGET, b => b >= 0x21 && b <= 0x7e && b != b'#');
+// request-target bytes (RFC 9112 §3.2, RFC 3986 §3.3-§3.4): pchar, "/", "?",
+// "[" and "]" (IP literals), plus the visible ASCII that deployed clients
+// send unescaped: `"`, `{`, `}`, `|`, `^`. Not "#" (no fragment), nor `<`,
+// `>`, `\`, `` ` ``, controls, SP, DEL or bytes above 0x7E.
+class!(TARGET, b => b >= 0x21 && b <= 0x7e && !matches!(b, b'#' | b'<' | b'>' | b'\\' | b'`'));
 
 // reason-phrase = 1*( HTAB / SP / VCHAR / obs-text )          (RFC 9112 §4)
 class!(REASON, b => b == b'\t' || b == b' ' || (b >= 0x21 && b != 0x7f));

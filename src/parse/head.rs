@@ -244,8 +244,9 @@ impl HeadScanner {
             return Err(Error::InvalidStatus);
         }
         let reason = match line.get(12) {
-            // Leniency: `HTTP/1.1 200` without SP and reason (see framing docs).
-            None => (base + 12, base + 12),
+            // "A server MUST send the space ... even when the reason-phrase
+            // is absent" (§4): `HTTP/1.1 200` is refused.
+            None => return Err(Error::InvalidStatusLine),
             Some(b' ') => {
                 let r = &line[13..];
                 if let Some(&bad) = r.iter().find(|&&b| !REASON[b as usize]) {

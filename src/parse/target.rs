@@ -52,6 +52,7 @@ pub(crate) fn check_form(method: &Method, target: &[u8]) -> Result<(), Error> {
 
 /// [`check_form`] on the method's bytes (methods are case-sensitive).
 pub(crate) fn check_form_bytes(method: &[u8], target: &[u8]) -> Result<(), Error> {
+    check_percent(target)?;
     if method == b"CONNECT" {
         return if is_authority(target, true) {
             Ok(())
@@ -66,9 +67,47 @@ pub(crate) fn check_form_bytes(method: &[u8], target: &[u8]) -> Result<(), Error
         b"*" => Err(Error::TargetFormMismatch),
         [b'/', ..] => Ok(()),
         _ if is_authority(target, true) => Err(Error::TargetFormMismatch),
-        _ if has_scheme(target) => Ok(()),
+        _ if has_scheme(target) => check_http_authority(target),
         _ => Err(Error::InvalidTarget),
     }
+}
+
+/// Every "%" starts a pct-encoded octet: "%" HEXDIG HEXDIG (RFC 3986 §2.1).
+fn check_percent(target: &[u8]) -> Result<(), Error> {
+    let mut rest = target;
+    while let Some(i) = memchr::memchr(b'%', rest) {
+        match rest.get(i + 1..i + 3) {
+            Some([a, b]) if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() => rest = &rest[i + 3..],
+            _ => return Err(Error::InvalidTarget),
+        }
+    }
+    Ok(())
+}
+
+/// An `http` or `https` absolute-form target has `//`, a non-empty host,
+/// an optional numeric port, and no userinfo (RFC 9110 §4.2.1, §4.2.4).
+/// Other schemes are checked by the generic grammar only.
+fn check_http_authority(target: &[u8]) -> Result<(), Error> {
+    let Some(colon) = memchr::memchr(b':', target) else {
+        return Err(Error::InvalidTarget);
+    };
+    let scheme = &target[..colon];
+    if !scheme.eq_ignore_ascii_case(b"http") && !scheme.eq_ignore_ascii_case(b"https") {
+        return Ok(());
+    }
+    let Some(rest) = target[colon + 1..].strip_prefix(b"//") else {
+        return Err(Error::InvalidTarget);
+    };
+    let end = rest
+        .iter()
+        .position(|&b| b == b'/' || b == b'?')
+        .unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host_empty = authority.is_empty() || authority.starts_with(b":");
+    if host_empty || authority.contains(&b'@') || !is_authority(authority, false) {
+        return Err(Error::InvalidTarget);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -100,5 +139,30 @@ mod tests {
             Err(Error::TargetFormMismatch)
         );
         assert_eq!(check_form(&Method::GET, b"index.html"), Err(Error::InvalidTarget));
+    }
+
+    #[test]
+    fn percent_encoding_and_http_authority() {
+        assert!(check_form(&Method::GET, b"/a%20b?c=%7E").is_ok());
+        assert_eq!(check_form(&Method::GET, b"/a%2"), Err(Error::InvalidTarget));
+        assert_eq!(check_form(&Method::GET, b"/a%zz"), Err(Error::InvalidTarget));
+        assert!(check_form(&Method::GET, b"http://example.com:8080/x?y").is_ok());
+        assert!(check_form(&Method::GET, b"HTTP://[::1]/").is_ok());
+        assert!(check_form(&Method::GET, b"http://example.com").is_ok());
+        assert_eq!(
+            check_form(&Method::GET, b"http://exam\"ple.com/x"),
+            Err(Error::InvalidTarget)
+        );
+        assert_eq!(
+            check_form(&Method::GET, b"http://example.com:8a/"),
+            Err(Error::InvalidTarget)
+        );
+        assert_eq!(
+            check_form(&Method::GET, b"http://user@example.com/"),
+            Err(Error::InvalidTarget)
+        );
+        assert_eq!(check_form(&Method::GET, b"http:///x"), Err(Error::InvalidTarget));
+        assert_eq!(check_form(&Method::GET, b"http:/x"), Err(Error::InvalidTarget));
+        assert!(check_form(&Method::GET, b"urn:example:thing").is_ok());
     }
 }

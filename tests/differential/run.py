@@ -220,6 +220,70 @@ def seeds():
     add("resp_1xx_with_cl", C, "HTTP/1.1 100 Continue\r\nContent-Length: 5\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", False)
     add("resp_space_before_colon", C, "HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nhi", False)
     add("resp_leading_crlf", C, "\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", False)
+
+    # ---- found while classifying (README "Classification") -----------------
+    # A 2xx answer to CONNECT: the client MUST ignore CL/TE (RFC 9112 §6.3 (2),
+    # RFC 9110 §9.3.6), malformed or not.
+    add("resp_connect_200_cl_list", C, "HTTP/1.1 200 OK\r\nContent-Length: 5, 6\r\n\r\nabcde", False, ["CONNECT"])
+    add("resp_connect_200_cl_alpha", C, "HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nabcde", False, ["CONNECT"])
+    add("resp_connect_200_te_bad", C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: ;\r\n\r\nabcde", False, ["CONNECT"])
+    add("resp_connect_200_cl_te", C, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\nabcde",
+        False, ["CONNECT"])
+    add("resp_head_answer_cl_alpha", C, "HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n", False, ["HEAD"])
+    add("resp_1xx_then_eof", C, "HTTP/1.1 100 Continue\r\n\r\n", False)
+    add("resp_te_chunked_trailing_htab", C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\t\r\n\r\n"
+        "2\r\nhi\r\n0\r\n\r\n", True)
+    # request-target bytes outside the URI grammar (RFC 9112 §3.2, RFC 3986)
+    add("req_target_non_uri_bytes", S, "GET /a\"b<c>{d}|e\\f^g`h HTTP/1.1\r\n" + H + "\r\n", False)
+    add("req_absolute_form_bad_authority", S, "GET http://exam\"ple.com/x HTTP/1.1\r\n" + H + "\r\n", False)
+    add("req_absolute_form_bad_port", S, "GET http://example.com:8a/ HTTP/1.1\r\n" + H + "\r\n", False)
+    add("req_get_host_port_target", S, "GET example.com:443 HTTP/1.1\r\n" + H + "\r\n", False)
+    add("req_options_star_suffix", S, "OPTIONS *; HTTP/1.1\r\n" + H + "\r\n", False)
+    add("req_connect_no_port", S, "CONNECT example.com HTTP/1.1\r\nHost: example.com\r\n\r\n", False)
+    add("req_connect_empty_port", S, "CONNECT example.com: HTTP/1.1\r\nHost: example.com:\r\n\r\n", False)
+    add("req_connect_with_cl", S, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n"
+        "Content-Length: 3\r\n\r\nabcdef", False)
+    add("req_chunk_ext_bws", S, "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n"
+        "5 ;a = b\r\nhello\r\n0\t; c\r\n\r\n", True)
+    add("req_chunk_ext_empty_name", S, "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n"
+        "5;;a\r\nhello\r\n0\r\n\r\n", False)
+    add("req_host_invalid", S, "GET / HTTP/1.1\r\nHost: exa mple.com\r\n\r\n", False)
+    add("req_host_valid_odd", S, "GET / HTTP/1.1\r\nHost: [::1]:\r\n\r\nGET / HTTP/1.1\r\nHost: a!$&'()*+,;=%41\r\n\r\n", True)
+    add("req_connection_invalid", S, "GET / HTTP/1.1\r\n" + H + "Connection: close;x\r\n\r\n", False)
+    add("req_cl_ows_htab", S, "POST / HTTP/1.1\r\n" + H + "Content-Length: 2\t\r\n\r\nhi", True)
+    add("req_many_leading_crlf", S, "\r\n" * 50 + "GET / HTTP/1.1\r\n" + H + "\r\n", False)
+    return out
+
+
+def probes():
+    """(name, role, methods, bytes, chunk): contract checks of our driver only
+    (no peers), always run unchunked and with this --chunk. Inputs too big to
+    be seeds, or splits the random --chunk-check would never pick."""
+    S = "server"
+    out = []
+    # A server lingering after `Connection: close` discards what follows, up
+    # to Config::max_linger_bytes (1 MiB), then closes by itself. The trace
+    # must still end in a final event, the same one whatever the split.
+    close_req = b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+    out.append(("probe:linger_over_limit_chunk4096", S, ["GET"], close_req + b"G" * (3 << 20), 4096))
+    out.append(("probe:linger_over_limit_chunk65536", S, ["GET"], close_req + b"G" * (3 << 20), 65536))
+    out.append(("probe:linger_under_limit_chunk4096", S, ["GET"], close_req + b"G" * (512 << 10), 4096))
+    # 400 pipelined requests with bodies, more than max_read_ahead (64 KiB).
+    pipe = b"".join(b"POST /%d HTTP/1.1\r\nHost: a\r\nContent-Length: 300\r\n\r\n" % i + b"x" * 300
+                    for i in range(400))
+    out.append(("probe:pipeline_400_chunk1", S, ["GET"], pipe, 1))
+    out.append(("probe:pipeline_400_chunk4093", S, ["GET"], pipe, 4093))
+    resp = b"".join(b"HTTP/1.1 200 OK\r\nContent-Length: 300\r\n\r\n" + b"x" * 300 for _ in range(400))
+    out.append(("probe:responses_400_chunk7", "client", ["GET"], resp, 7))
+    # Upgrade requests refused by the driver's 200, many in a row.
+    upg = b"GET / HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: x\r\n\r\n" * 300
+    out.append(("probe:refused_upgrades_chunk3", S, ["GET"], upg, 3))
+    # A 20 KiB header: the head limit must not depend on the split.
+    big = b"GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n"
+    out.append(("probe:header_20k_chunk1", S, ["GET"], big, 1))
+    # 1xx flood, then the final response.
+    flood = b"HTTP/1.1 100 Continue\r\n\r\n" * 2000 + b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+    out.append(("probe:interim_flood_chunk5", "client", ["GET"], flood, 5))
     return out
 
 
@@ -649,9 +713,13 @@ def main():
     ap.add_argument("--trace", default=os.path.join(REPO, "target", "release", "examples", "trace"),
                     help="trace driver binary (default: target/release/examples/trace)")
     ap.add_argument("--report", default=None, help="write JSON report of all disagreements here")
+    ap.add_argument("--ci", action="store_true",
+                    help="bounded CI run: seeds + contract probes + 300 mutations, --chunk-check 0, "
+                         "--max-seconds 90 (each overridable); exit 1 only on our contract violations")
     ap.add_argument("--seed", type=int, default=1, help="RNG seed for mutations (default 1)")
-    ap.add_argument("--count", type=int, default=300, help="number of mutated inputs (default 300)")
-    ap.add_argument("--max-seconds", type=float, default=600, help="total time budget (default 600)")
+    ap.add_argument("--count", type=int, default=None, help="number of mutated inputs (default 300)")
+    ap.add_argument("--max-seconds", type=float, default=None, help="total time budget (default 600; --ci: 90)")
+    ap.add_argument("--no-probes", action="store_true", help="skip the contract probes (large/split inputs)")
     ap.add_argument("--timeout", type=float, default=10, help="per-process/per-input timeout (default 10)")
     ap.add_argument("--corpus", action="append", default=[], help="directory of extra inputs (repeatable)")
     ap.add_argument("--no-seeds", action="store_true", help="skip the built-in seed corpus")
@@ -664,6 +732,15 @@ def main():
     ap.add_argument("--filter", default=None, help="only inputs whose name matches this regex")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every disagreement as it happens")
     args = ap.parse_args()
+    if args.count is None:
+        args.count = 300
+    if args.max_seconds is None:
+        args.max_seconds = 90 if args.ci else 600
+    if args.ci and args.chunk_check is None:
+        args.chunk_check = 0
+    if args.ci:
+        print("CI mode: seeds + probes + %d mutations, --chunk-check %d, budget %.0fs"
+              % (args.count, args.chunk_check, args.max_seconds))
 
     t0 = time.monotonic()
     trace = args.trace
@@ -677,9 +754,13 @@ def main():
     wanted = [p.strip() for p in args.peers.split(",") if p.strip()]
     for name in wanted:
         if name == "h11":
-            chk = subprocess.run([args.python, "-c", "import h11; print(h11.__version__)"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
-            if chk.returncode != 0:
+            try:
+                chk = subprocess.run([args.python, "-c", "import h11; print(h11.__version__)"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+                ok = chk.returncode == 0
+            except (OSError, subprocess.TimeoutExpired):
+                ok = False
+            if not ok:
                 print("SKIP peer h11: cannot import h11 with %s (pip install h11)" % args.python)
                 continue
             ver = chk.stdout.decode().strip()
@@ -750,8 +831,34 @@ def main():
     n_inputs = 0
     budget_hit = False
 
+    n_probes = 0
     try:
+        for name, role, methods, data, ck in ([] if args.no_probes else probes()):
+            if filt and not filt.search(name):
+                continue
+            if time.monotonic() - t0 > args.max_seconds:
+                budget_hit = True
+                break
+            n_probes += 1
+            tmo = max(1.0, min(args.timeout, args.max_seconds - (time.monotonic() - t0)))
+            entry = {"name": name, "origin": "probe", "role": role,
+                     "methods": methods if role == "client" else None,
+                     "input": escape_bytes(data[:4096]) + ("...(%d bytes)" % len(data) if len(data) > 4096 else ""),
+                     "input_hex": data[:4096].hex()}
+            o1 = run_ours(trace, role, methods, data, tmo)
+            o2 = run_ours(trace, role, methods, data, tmo, chunk=ck)
+            vs = ["unchunked: " + v for v in o1["violations"]] + ["--chunk %d: " % ck + v for v in o2["violations"]]
+            if not vs and _key(normalize(o1["events"]), "strict") != _key(normalize(o2["events"]), "strict"):
+                vs.append("--chunk %d gives %s, unchunked %s" % (
+                    ck, summarize_events(normalize(o2["events"])), summarize_events(normalize(o1["events"]))))
+            if vs:
+                for o in (o1, o2):
+                    o["stdout"] = o["stdout"][-1000:]
+                violations.append(dict(entry, ours=dict(o2, violations=vs), ours_unchunked=o1))
+                print("VIOLATION %s: %s" % (name, "; ".join(vs)[:300]))
         for (name, role, methods, data, _v), origin in gen_inputs():
+            if budget_hit:
+                break
             if filt and not filt.search(name):
                 continue
             if time.monotonic() - t0 > args.max_seconds:
@@ -833,6 +940,7 @@ def main():
     print()
     print("inputs: %d (%s) in %.1fs%s" % (n_inputs, ", ".join("%s %d" % kv for kv in sorted(by_origin.items())),
                                           elapsed, "  [--max-seconds reached]" if budget_hit else ""))
+    print("contract probes (ours only, unchunked and split): %d" % n_probes)
     if seed_rows:
         diff_rows = [r for r in seed_rows if any(v != "agree" for v in r[3].values())]
         if diff_rows:
@@ -873,6 +981,7 @@ def main():
     if args.report:
         report = {
             "meta": {"trace": trace, "seed": args.seed, "count": args.count, "inputs": n_inputs,
+                     "probes": n_probes, "chunk_check": args.chunk_check, "ci": args.ci,
                      "elapsed_s": round(elapsed, 1), "budget_hit": budget_hit,
                      "peers": {p: v for p, (_x, v) in peers.items()}},
             "summary": {"per_peer": stats, "ours_alone": ours_alone, "peers_disagree": peers_disagree,
@@ -889,6 +998,11 @@ def main():
             print("report: %s (%d disagreements, %d violations)" % (args.report, len(disagreements), len(violations)))
         except OSError as e:
             sys.stderr.write("run.py: cannot write report: %s\n" % e)
+    if violations:
+        print("FAIL: %d contract violation(s) by our driver (see VIOLATION lines%s)"
+              % (len(violations), " and the report" if args.report else ""))
+    elif args.ci:
+        print("OK: no contract violation by our driver; disagreements are information, not failures")
     return 1 if violations else 0
 
 
