@@ -458,17 +458,48 @@ impl Connection {
             return bytes.len();
         }
         let take = bytes.len().min(self.read_capacity());
-        if take == 0 {
-            return 0;
-        }
         if self.role == Role::Client {
             if let Some(front) = self.exchanges.iter_mut().find(|e| e.released && !e.resp_done) {
-                front.resp_started = true;
+                front.resp_started |= take > 0;
             }
         }
-        self.rbuf.extend_from_slice(&bytes[..take]);
-        self.pump();
-        take
+        // Append no more than the limits allow, decoding between slices, so
+        // the buffer never holds more than the largest limit: a limit is
+        // judged before the bytes it governs are kept.
+        let mut taken = 0;
+        while taken < take {
+            let room = self.buffer_room();
+            if room == 0 {
+                break;
+            }
+            let n = room.min(take - taken);
+            self.rbuf.extend_from_slice(&bytes[taken..taken + n]);
+            taken += n;
+            self.pump();
+            if self.switched || self.closed {
+                return taken;
+            }
+            if self.close_reason.is_some() && self.dec.is_finished() {
+                // Closing: the rest is discarded (counted as lingered bytes).
+                self.lingered = self.lingered.saturating_add(bytes.len() - taken);
+                return bytes.len();
+            }
+        }
+        taken
+    }
+
+    /// How many more bytes the receive buffer may take now.
+    fn buffer_room(&self) -> usize {
+        let l = &self.config.limits;
+        let cap = l
+            .max_head_bytes
+            .max(l.max_trailer_bytes)
+            .max(l.max_chunk_line)
+            .max(l.max_start_line);
+        if self.role == Role::Server && self.server_gate_closed() {
+            return self.config.max_read_ahead.saturating_sub(self.rbuf.len());
+        }
+        cap.saturating_sub(self.rbuf.len())
     }
 
     /// The peer closed its sending side (read returned 0).
@@ -1176,6 +1207,7 @@ impl Connection {
     /// The peer broke the protocol, or a read timer fired.
     fn remote_error(&mut self, e: Error, reason: CloseReason) {
         self.dec.stop();
+        self.rbuf.clear();
         match self.role {
             Role::Server => {
                 self.events.push_back(Event::Error(e));

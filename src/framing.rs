@@ -140,12 +140,24 @@ impl HeadInfo {
             7 if name.eq_ignore_ascii_case(b"upgrade") => self.has_upgrade = true,
             10 if name.eq_ignore_ascii_case(b"connection") => self.add_connection(value)?,
             14 if name.eq_ignore_ascii_case(b"content-length") => {
-                if self.content_length.is_some() {
-                    return Err(Error::DuplicateContentLength);
+                let parsed = if self.content_length.is_some() {
+                    Err(Error::DuplicateContentLength)
+                } else {
+                    parse_content_length(value)
+                };
+                match parsed {
+                    Ok(n) => self.content_length = Some(n),
+                    Err(e) => {
+                        self.content_length.get_or_insert(0);
+                        self.framing_error.get_or_insert(e);
+                    }
                 }
-                self.content_length = Some(parse_content_length(value)?);
             }
-            17 if name.eq_ignore_ascii_case(b"transfer-encoding") => self.add_transfer_encoding(value)?,
+            17 if name.eq_ignore_ascii_case(b"transfer-encoding") => {
+                if let Err(e) = self.add_transfer_encoding(value) {
+                    self.framing_error.get_or_insert(e);
+                }
+            }
             _ => {}
         }
         Ok(())
@@ -413,6 +425,15 @@ mod tests {
             Ok(Framing::None)
         );
         assert_eq!(resp(101, &Method::GET, &[]), Ok(Framing::Switch));
+    }
+
+    #[test]
+    fn step1_and_2_ignore_malformed_framing_fields() {
+        let bad = [("Content-Length", "5, 6"), ("Transfer-Encoding", ";")];
+        assert_eq!(resp(200, &Method::CONNECT, &bad), Ok(Framing::Switch));
+        assert_eq!(resp(304, &Method::GET, &bad), Ok(Framing::None));
+        assert_eq!(resp(200, &Method::HEAD, &bad), Ok(Framing::None));
+        assert_eq!(resp(200, &Method::GET, &bad), Err(Error::DuplicateContentLength));
     }
 
     #[test]

@@ -323,6 +323,10 @@ impl RequestBuilder {
         }
         let fields = self.fields.finish();
         let info = HeadInfo::from_fields(&fields, true).map_err(|_| Error::IllegalFraming)?;
+        // A sender never combines Transfer-Encoding and Content-Length, nor
+        // sends a coding list this crate could not frame (RFC 9112 §6.1, §6.2).
+        crate::framing::framing_of(crate::framing::MessageKind::Request, self.version, &info)
+            .map_err(|_| Error::IllegalFraming)?;
         Ok(Request {
             method: self.method,
             target: self.target,
@@ -475,6 +479,10 @@ impl ResponseBuilder {
         }
         let fields = self.fields.finish();
         let info = HeadInfo::from_fields(&fields, false).map_err(|_| Error::IllegalFraming)?;
+        if info.te_present && info.content_length.is_some() {
+            // RFC 9112 §6.2: never both.
+            return Err(Error::IllegalFraming);
+        }
         Ok(Response {
             status: self.status,
             reason: self.reason,
