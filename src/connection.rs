@@ -325,6 +325,9 @@ pub struct Connection {
     /// Server: 100 Continue goes out if the application polls again
     /// without answering this request.
     continue_armed: Option<RequestId>,
+    /// Server: the latest response that could carry no body (HEAD, 204,
+    /// 304) and so completed at `send_response`.
+    last_bodiless: Option<RequestId>,
 }
 
 impl Connection {
@@ -358,6 +361,7 @@ impl Connection {
             switched: false,
             lingered: 0,
             continue_armed: None,
+            last_bodiless: None,
         };
         c.arm_idle();
         c
@@ -723,6 +727,7 @@ impl Connection {
         ex.encoder = Some(BodyEncoder::new(framing));
         if matches!(framing, Framing::None) {
             ex.resp_done = true;
+            self.last_bodiless = Some(id);
         }
         if self.dec.is_paused() {
             self.dec.resume();
@@ -747,6 +752,14 @@ impl Connection {
 
     /// Send body bytes of the message being sent for `id`.
     pub fn send_data(&mut self, id: RequestId, data: &[u8]) -> Result<(), Error> {
+        if self.last_bodiless == Some(id) && self.sending(id).is_err() {
+            // The response (to HEAD, or 204 / 304) had no body to send.
+            return if data.is_empty() {
+                Ok(())
+            } else {
+                Err(Error::BodyNotAllowed)
+            };
+        }
         let i = self.sending(id)?;
         let ex = &mut self.exchanges[i];
         let direct = match self.role {
@@ -775,6 +788,14 @@ impl Connection {
     /// End the message being sent for `id`, with trailer fields if its body
     /// is chunked.
     pub fn send_end(&mut self, id: RequestId, trailers: Option<&Fields>) -> Result<(), Error> {
+        if self.last_bodiless == Some(id) && self.sending(id).is_err() {
+            let no_trailers = trailers.map_or(true, |t| t.is_empty());
+            return if no_trailers {
+                Ok(())
+            } else {
+                Err(Error::TrailersNotAllowed)
+            };
+        }
         let i = self.sending(id)?;
         let ex = &mut self.exchanges[i];
         let no_trailers = trailers.map_or(true, |t| t.is_empty());

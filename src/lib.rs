@@ -99,6 +99,8 @@ mod error;
 mod fields;
 pub mod framing;
 mod hop_by_hop;
+#[cfg(feature = "http")]
+pub mod http_interop;
 mod limits;
 mod message;
 mod parse;
