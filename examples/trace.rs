@@ -140,6 +140,8 @@ struct Trace {
     conn: Connection,
     now: Instant,
     sent: usize,
+    /// Client role: responses completed.
+    answered: usize,
     p: Printer,
     /// Bytes that belong to the new protocol after a switch.
     rest: Option<Vec<u8>>,
@@ -147,9 +149,14 @@ struct Trace {
 }
 
 impl Trace {
-    /// Client role: keep one request outstanding, as if the application
-    /// sent the next one in `--method` order (the last repeats).
-    fn send_request(&mut self) {
+    /// Client role: send the next request in `--method` order (the last
+    /// repeats), as an application would.
+    /// Requests sent and not yet answered.
+    fn queued(&self) -> usize {
+        self.sent - self.answered
+    }
+
+    fn send_request(&mut self) -> bool {
         let m = self.args.methods[self.sent.min(self.args.methods.len() - 1)].clone();
         let target = if m.is_connect() { "trace.invalid:443" } else { "/" };
         // Each request offers an upgrade, so that a 101 is a legitimate
@@ -160,11 +167,13 @@ impl Trace {
             .header("Upgrade", "websocket, h2c")
             .build()
         else {
-            return;
+            return false;
         };
-        if self.conn.send_request(req).is_ok() {
+        let ok = self.conn.send_request(req).is_ok();
+        if ok {
             self.sent += 1;
         }
+        ok
     }
 
     /// Server role: the driver answers every request with an empty 200
@@ -241,7 +250,10 @@ impl Trace {
                 self.p.line(&s);
                 match self.args.role {
                     Role::Server => self.answer(id, keep_alive),
-                    Role::Client => self.send_request(),
+                    Role::Client => {
+                        self.answered += 1;
+                        self.send_request();
+                    }
                 }
                 return;
             }
@@ -287,6 +299,7 @@ fn main() -> ExitCode {
         conn: Connection::new(role, Config::default(), now),
         now,
         sent: 0,
+        answered: 0,
         p: Printer {
             out: std::io::BufWriter::new(std::io::stdout()),
             data: Vec::new(),
@@ -295,13 +308,23 @@ fn main() -> ExitCode {
         rest: None,
         sink: BytesMut::new(),
     };
-    if role == Role::Client {
-        t.send_request();
-    }
+
     for piece in input.chunks(chunk) {
         if let Some(rest) = t.rest.as_mut() {
             rest.extend_from_slice(piece);
             continue;
+        }
+        if role == Role::Client {
+            // Requests go out before the bytes that answer them: queue one
+            // for every response head this piece could start, plus the one
+            // in progress (bytes nobody asked for are an error, RFC 9112
+            // §6.3). Unanswered ones are dropped at the end, unprinted.
+            let heads = memchr::memmem::find_iter(piece, b"HTTP/").count();
+            while t.queued() < heads + 2 {
+                if !t.send_request() {
+                    break;
+                }
+            }
         }
         let mut piece = piece;
         while !piece.is_empty() {

@@ -435,10 +435,6 @@ impl Connection {
         if self.role == Role::Server && self.server_gate_closed() {
             return self.config.max_read_ahead.saturating_sub(self.rbuf.len());
         }
-        if self.role == Role::Client && self.dec.outstanding() == 0 {
-            // Nothing was asked: bytes wait, bounded by one head's worth.
-            return self.config.limits.max_head_bytes.saturating_sub(self.rbuf.len());
-        }
         usize::MAX
     }
 
@@ -462,11 +458,6 @@ impl Connection {
             return bytes.len();
         }
         let take = bytes.len().min(self.read_capacity());
-        if self.role == Role::Client {
-            if let Some(front) = self.exchanges.iter_mut().find(|e| e.released && !e.resp_done) {
-                front.resp_started |= take > 0;
-            }
-        }
         // Append no more than the limits allow, decoding between slices, so
         // the buffer never holds more than the largest limit: a limit is
         // judged before the bytes it governs are kept.
@@ -541,6 +532,7 @@ impl Connection {
             return;
         }
         self.lose(CloseReason::Reset);
+        self.out.clear();
         self.actions.push_back(Action::Close);
         self.closed = true;
         self.timers = TimerTable::default();
@@ -682,7 +674,9 @@ impl Connection {
                 .filtered(|f| !f.name.eq_ignore_ascii_case(b"transfer-encoding"));
             head.info.te_present = false;
             head.info.te_chunked_final = false;
-            framing = Framing::UntilClose;
+            if framing != Framing::None {
+                framing = Framing::UntilClose;
+            }
         }
         if framing == Framing::UntilClose && !head.info.te_present && !http10 {
             // No length given: chunk it, so the connection can persist.
@@ -788,7 +782,13 @@ impl Connection {
     /// End the message being sent for `id`, with trailer fields if its body
     /// is chunked.
     pub fn send_end(&mut self, id: RequestId, trailers: Option<&Fields>) -> Result<(), Error> {
-        if self.last_bodiless == Some(id) && self.sending(id).is_err() {
+        let finished = !self.closed && id.0 < self.next_id && self.sending(id).is_err();
+        if finished && self.role == Role::Client && trailers.map_or(true, |t| t.is_empty()) {
+            // A request without a body was complete when sent; its
+            // exchange may be over already.
+            return Ok(());
+        }
+        if finished && self.last_bodiless == Some(id) {
             let no_trailers = trailers.map_or(true, |t| t.is_empty());
             return if no_trailers {
                 Ok(())
@@ -962,12 +962,17 @@ impl Connection {
             }
             match self.role {
                 Role::Server if self.server_gate_closed() => break,
-                Role::Client
-                    if self.dec.outstanding() == 0 && !self.dec.is_finished() && !self.dec.is_eof() =>
-                {
-                    // Nothing asked: bytes wait (never parsed as a response
-                    // to a later request until one is sent).
-                    break;
+                Role::Client if self.dec.outstanding() == 0 && !self.dec.is_finished() => {
+                    if !self.rbuf.is_empty() {
+                        // Bytes nobody asked for: never a response to a
+                        // later request (RFC 9112 §6.3, last paragraph).
+                        let e = Error::UnexpectedResponse;
+                        self.remote_error(e, CloseReason::Protocol(e));
+                        return;
+                    }
+                    if !self.dec.is_eof() {
+                        break;
+                    }
                 }
                 _ => {}
             }
@@ -980,6 +985,12 @@ impl Connection {
                 }
             };
             self.on_decoded(item);
+        }
+        if self.role == Role::Client && (!self.rbuf.is_empty() || self.dec.is_mid_message()) {
+            // Bytes of the oldest unanswered request's response have arrived.
+            if let Some(ex) = self.exchanges.iter_mut().find(|e| e.released && !e.resp_done) {
+                ex.resp_started = true;
+            }
         }
         self.arm_header_timer();
     }
@@ -1022,6 +1033,7 @@ impl Connection {
                 let Some(ex) = self.exchanges.iter_mut().find(|e| e.released && !e.resp_done) else {
                     return;
                 };
+                ex.resp_started = true;
                 let id = ex.id;
                 if head.is_interim() && head.status != 101 {
                     if head.status == 100 && ex.hold_body {
@@ -1036,7 +1048,9 @@ impl Connection {
                     ex.hold_body = false;
                     ex.body_abandoned = true;
                     ex.held_body.clear();
-                    ex.req_done = ex.req_done || ex.encoder.as_ref().is_some_and(|e| e.is_done());
+                    // Nothing more of it goes out: the request is over, and
+                    // the connection cannot be reused (its framing is broken).
+                    ex.req_done = true;
                     self.timers.clear(Timer::ExpectContinue);
                 }
                 let hints = head.keep_alive_hints();
@@ -1105,7 +1119,12 @@ impl Connection {
     /// persistence for each (RFC 9112 §9.3).
     fn complete_exchanges(&mut self) {
         while let Some(ex) = self.exchanges.front() {
-            if !(ex.req_done && ex.resp_done) {
+            // A server that answered and said close is done with the
+            // exchange even if the request body never came (it was refused
+            // before 100 Continue, or is simply not wanted): the rest of
+            // the input is discarded (RFC 9110 §10.1.1, RFC 9112 §9.6).
+            let answered_and_closing = self.role == Role::Server && ex.resp_done && ex.close_sent;
+            if !(answered_and_closing || ex.req_done && ex.resp_done) {
                 break;
             }
             let Some(ex) = self.exchanges.pop_front() else {
@@ -1164,12 +1183,13 @@ impl Connection {
             if outstanding > 0 {
                 let ex = &self.exchanges[pos];
                 // Nothing follows a request that may switch protocols until
-                // its answer is known.
+                // its answer is known, nor a non-idempotent request until its
+                // final status (RFC 9112 §9.3.2).
                 let earlier_keeps_alive = self
                     .exchanges
                     .iter()
                     .take(pos)
-                    .all(|e| e.req_keep_alive && !e.offers_upgrade);
+                    .all(|e| e.req_keep_alive && !e.offers_upgrade && (e.retryable || e.resp_done));
                 if !(self.proven_persistent
                     && ex.retryable
                     && !ex.expect_continue
@@ -1371,7 +1391,9 @@ impl Connection {
     }
 
     fn arm_header_timer(&mut self) {
-        if self.dec.is_mid_head() {
+        let head_started = self.dec.is_mid_head() || (self.dec.awaits_head() && !self.rbuf.is_empty());
+        if head_started {
+            self.timers.clear(Timer::Idle);
             if let Some(d) = self.config.header_read_timeout {
                 self.timers.arm_if_unset(Timer::HeaderRead, self.now + d);
             }

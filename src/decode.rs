@@ -166,6 +166,11 @@ impl Decoder {
         matches!(self.state, State::Head) && self.scanner.in_progress()
     }
 
+    /// `true` while waiting for (or reading) a head.
+    pub fn awaits_head(&self) -> bool {
+        matches!(self.state, State::Head)
+    }
+
     /// `true` between the start of a head and the end of its body.
     pub fn is_mid_message(&self) -> bool {
         self.is_mid_head() || matches!(self.state, State::Body { .. })
@@ -317,6 +322,15 @@ impl Decoder {
                 skip += 2;
             }
             let _ = buf.split_to(skip);
+            if buf[..] == b"\r"[..] {
+                // Maybe the start of another empty line: wait for its LF
+                // rather than judge a one-byte request line.
+                return if self.eof {
+                    Err(Error::TruncatedHead)
+                } else {
+                    Ok(None)
+                };
+            }
         }
         let Some(len) = self.scanner.scan(buf, kind, &self.limits)? else {
             if !self.eof {

@@ -96,7 +96,7 @@ impl HeadScanner {
             let rest = &buf[s..];
             let Some(lf) = memchr::memchr(b'\n', rest) else {
                 // A partial line: refuse it now if no completion can fit.
-                let line_t = (rest.len() >= line_limit).then_some(s + line_limit);
+                let line_t = (rest.len() >= line_limit).then_some(s.saturating_add(line_limit));
                 let total_t = (buf.len() >= total_limit).then_some(total_limit);
                 return match first_limit(line_t, line_error, total_t, total_error) {
                     Some(e) => Err(e),
@@ -104,7 +104,7 @@ impl HeadScanner {
                 };
             };
             let e = s + lf + 1;
-            let line_t = (e - s > line_limit).then_some(s + line_limit);
+            let line_t = (e - s > line_limit).then_some(s.saturating_add(line_limit));
             let total_t = (e > total_limit).then_some(total_limit);
             if let Some(err) = first_limit(line_t, line_error, total_t, total_error) {
                 return Err(err);
@@ -336,11 +336,41 @@ pub(crate) fn field_line(content: &[u8]) -> Result<(&[u8], &[u8]), Error> {
 /// field-value bytes: VCHAR, obs-text, SP, HTAB (RFC 9110 §5.5).
 #[inline]
 fn check_value(value: &[u8]) -> Result<(), Error> {
-    match value.iter().find(|&&b| !FIELD_VALUE[b as usize]) {
+    match first_invalid_value_byte(value) {
         None => Ok(()),
         Some(b'\r') => Err(Error::BareCr),
         Some(_) => Err(Error::InvalidFieldValue),
     }
+}
+
+/// The first byte of `v` that may not appear in a field value (a control
+/// byte other than HTAB, or DEL), eight bytes at a time: a word with no
+/// byte below 0x20 and none equal to 0x7F needs no closer look.
+#[inline]
+fn first_invalid_value_byte(v: &[u8]) -> Option<u8> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = v.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        // Flags (at least) every byte below 0x20, and every byte equal to
+        // 0x7F; may flag more, which the byte loop then clears.
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        let x = w ^ (ONES * 0x7f);
+        let is_del = x.wrapping_sub(ONES) & !x & HIGH;
+        if below_space | is_del != 0 {
+            if let Some(&b) = chunk.iter().find(|&&b| !FIELD_VALUE[b as usize]) {
+                return Some(b);
+            }
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .find(|&&b| !FIELD_VALUE[b as usize])
+        .copied()
 }
 
 #[cfg(test)]
@@ -370,6 +400,24 @@ mod tests {
             Ok(Some(h.len()))
         );
         assert_eq!(s.count, 2);
+    }
+
+    #[test]
+    fn value_check_word_at_a_time_agrees_with_the_table() {
+        for len in 0..40usize {
+            for pos in 0..len {
+                for bad in [0u8, 1, 8, 9, 10, 13, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0xff] {
+                    let mut v = alloc::vec![b'a'; len];
+                    v[pos] = bad;
+                    let expect = v.iter().find(|&&b| !FIELD_VALUE[b as usize]).copied();
+                    assert_eq!(
+                        first_invalid_value_byte(&v),
+                        expect,
+                        "len {len} pos {pos} byte {bad:#x}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,106 @@
+//! Regression tests for crashes found by the fuzz targets in `fuzz/`
+//! (see fuzz/README.md). Each test is the minimised input, through the
+//! public API, asserting no panic and the expected typed outcome.
+
+use bytes::BytesMut;
+use h1conn::{Decoded, Decoder, Limits, Role};
+
+/// decode_server, first minutes of fuzzing: a line limit of `usize::MAX`
+/// ("no limit") made the head scanner compute `s + line_limit` for every
+/// line after the first, which overflows: a panic with overflow checks on
+/// (debug builds, tests), at src/parse/head.rs (`then_some(s + line_limit)`,
+/// for a partial line and for a complete one).
+///
+/// Minimised fuzz input: knobs `field_line = 255` (usize::MAX), data
+/// `GET / HTTP/1.1\r\nH`, split into 1-byte pieces.
+#[test]
+fn unlimited_line_limits_do_not_overflow() {
+    let limits = Limits {
+        max_start_line: usize::MAX,
+        max_field_line: usize::MAX,
+        ..Limits::DEFAULT
+    };
+    // A partial field line after the start line.
+    let mut dec = Decoder::new(Role::Server, limits);
+    let mut buf = BytesMut::from(&b"GET / HTTP/1.1\r\nH"[..]);
+    assert_eq!(dec.decode(&mut buf), Ok(None));
+    // Its completion, and the end of the head.
+    buf.extend_from_slice(b"ost: a\r\n\r\n");
+    match dec.decode(&mut buf) {
+        Ok(Some(Decoded::Request(req))) => assert_eq!(req.fields().get("host"), Some(&b"a"[..])),
+        other => panic!("expected the request head, got {other:?}"),
+    }
+
+    // The same for a response and for a trailer section (field lines too).
+    let mut dec = Decoder::new(Role::Client, limits);
+    dec.push_method(h1conn::Method::GET);
+    let mut buf = BytesMut::from(
+        &b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\nT: v\r\n\r\n"[..],
+    );
+    let mut items = Vec::new();
+    while let Some(item) = dec.decode(&mut buf).expect("valid response") {
+        items.push(item);
+    }
+    assert_eq!(items.len(), 3);
+    assert!(
+        matches!(&items[2], Decoded::End { trailers, keep_alive: true } if trailers.get("t") == Some(&b"v"[..]))
+    );
+}
+
+/// Decode `pieces` one after another, then EOF; every item and the error.
+fn decode_pieces(role: Role, limits: Limits, pieces: &[&[u8]]) -> (Vec<Decoded>, Option<h1conn::Error>) {
+    let mut dec = Decoder::new(role, limits);
+    let mut buf = BytesMut::new();
+    let mut items = Vec::new();
+    let mut drain = |dec: &mut Decoder, buf: &mut BytesMut| loop {
+        match dec.decode(buf) {
+            Ok(Some(item)) => items.push(item),
+            Ok(None) => return None,
+            Err(e) => return Some(e),
+        }
+    };
+    for p in pieces {
+        buf.extend_from_slice(p);
+        if let Some(e) = drain(&mut dec, &mut buf) {
+            return (items, Some(e));
+        }
+    }
+    dec.set_eof();
+    let err = drain(&mut dec, &mut buf);
+    (items, err)
+}
+
+/// decode_server, campaign run 1 (810k executions): split invariance broke
+/// with a head or start-line limit of 0 or 1. A server skips empty lines
+/// before a request line, but only whole CRLFs: a CR that arrives alone is
+/// a partial line, and `buf.len() >= limit` refuses it (`HeadTooLarge`, or
+/// `RequestLineTooLong` via max_start_line), while the same bytes in one
+/// piece are skipped and EOF is a clean `Closed`.
+///
+/// Minimised fuzz input: knobs `head = 2` (max_head_bytes = 1), data
+/// `\r\n\r\n`, split into pieces of 1, 2, 1 bytes.
+#[test]
+fn leading_cr_with_tiny_head_limits_is_split_invariant() {
+    let input = b"\r\n\r\n";
+    for limits in [
+        Limits {
+            max_head_bytes: 1,
+            ..Limits::DEFAULT
+        },
+        Limits {
+            max_start_line: 1,
+            ..Limits::DEFAULT
+        },
+    ] {
+        let whole = decode_pieces(Role::Server, limits, &[input]);
+        assert_eq!(whole, (vec![Decoded::Closed], None), "{limits:?}");
+        let split = decode_pieces(Role::Server, limits, &[&input[..1], &input[1..3], &input[3..]]);
+        assert_eq!(split, whole, "split [1, 2, 1] with {limits:?}");
+        let bytewise: Vec<&[u8]> = input.chunks(1).collect();
+        assert_eq!(
+            decode_pieces(Role::Server, limits, &bytewise),
+            whole,
+            "bytewise with {limits:?}"
+        );
+    }
+}
