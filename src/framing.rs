@@ -125,7 +125,7 @@ impl HeadInfo {
     #[inline]
     pub(crate) fn add(&mut self, name: &[u8], value: &[u8], is_request: bool) -> Result<(), Error> {
         match name.len() {
-            4 if is_request && name.eq_ignore_ascii_case(b"host") => {
+            4 if is_request && eq_lower(name, b"host") => {
                 self.host_count = self.host_count.saturating_add(1);
                 if self.host_count > 1 {
                     return Err(Error::DuplicateHost);
@@ -134,12 +134,12 @@ impl HeadInfo {
                     return Err(Error::InvalidHost);
                 }
             }
-            6 if name.eq_ignore_ascii_case(b"expect") && value.eq_ignore_ascii_case(b"100-continue") => {
+            6 if eq_lower(name, b"expect") && value.eq_ignore_ascii_case(b"100-continue") => {
                 self.expect_continue = true;
             }
-            7 if name.eq_ignore_ascii_case(b"upgrade") => self.has_upgrade = true,
-            10 if name.eq_ignore_ascii_case(b"connection") => self.add_connection(value)?,
-            14 if name.eq_ignore_ascii_case(b"content-length") => {
+            7 if eq_lower(name, b"upgrade") => self.has_upgrade = true,
+            10 if eq_lower(name, b"connection") => self.add_connection(value)?,
+            14 if eq_lower(name, b"content-length") => {
                 let parsed = if self.content_length.is_some() {
                     Err(Error::DuplicateContentLength)
                 } else {
@@ -153,7 +153,7 @@ impl HeadInfo {
                     }
                 }
             }
-            17 if name.eq_ignore_ascii_case(b"transfer-encoding") => {
+            17 if eq_lower(name, b"transfer-encoding") => {
                 if let Err(e) = self.add_transfer_encoding(value) {
                     self.framing_error.get_or_insert(e);
                 }
@@ -165,6 +165,15 @@ impl HeadInfo {
 
     /// Connection = #connection-option (RFC 9110 §7.6.1).
     fn add_connection(&mut self, value: &[u8]) -> Result<(), Error> {
+        // The two values nearly every message carries, in one comparison.
+        if value.len() == 10 && eq_lower(value, b"keep-alive") {
+            self.conn_keep_alive = true;
+            return Ok(());
+        }
+        if value.len() == 5 && eq_lower(value, b"close") {
+            self.conn_close = true;
+            return Ok(());
+        }
         for element in value.split(|&b| b == b',') {
             let token = trim_ows(element);
             if token.is_empty() {
@@ -210,6 +219,32 @@ impl HeadInfo {
             }
         }
         Ok(())
+    }
+}
+
+/// `name` (a token) equals `lower` (lowercase letters, digits and `-`)
+/// ignoring ASCII case, eight bytes at a time: OR-ing 0x20 into each byte
+/// folds case, and no other token byte folds onto a letter, digit or `-`.
+#[inline]
+pub(crate) fn eq_lower(name: &[u8], lower: &[u8]) -> bool {
+    if name.len() != lower.len() {
+        return false;
+    }
+    let mut a = name.chunks(8);
+    let mut b = lower.chunks(8);
+    loop {
+        match (a.next(), b.next()) {
+            (Some(x), Some(y)) => {
+                let (mut wx, mut wy) = ([0u8; 8], [0u8; 8]);
+                wx[..x.len()].copy_from_slice(x);
+                wy[..y.len()].copy_from_slice(y);
+                let fold = 0x2020_2020_2020_2020u64 & (u64::MAX >> (64 - 8 * x.len() as u32));
+                if u64::from_le_bytes(wx) | fold != u64::from_le_bytes(wy) {
+                    return false;
+                }
+            }
+            _ => return true,
+        }
     }
 }
 
@@ -555,6 +590,22 @@ mod tests {
             framing_of(MessageKind::Request, Version::Http10, &i),
             Err(Error::TransferEncodingInHttp10)
         );
+    }
+
+    #[test]
+    fn eq_lower_folds_case_only() {
+        assert!(eq_lower(b"Content-Length", b"content-length"));
+        assert!(eq_lower(b"TRANSFER-ENCODING", b"transfer-encoding"));
+        assert!(eq_lower(b"HOST", b"host"));
+        assert!(!eq_lower(b"Content_Length", b"content-length"));
+        assert!(!eq_lower(b"hosts", b"host"));
+        assert!(!eq_lower(b"Content-Lengtx", b"content-length"));
+        // Every token byte that is not a letter stays itself under the fold.
+        for b in 0u8..=255 {
+            if crate::parse::chars::is_tchar(b) && !b.is_ascii_alphabetic() {
+                assert!(!eq_lower(&[b], b"a") && !eq_lower(&[b], b"z"), "{b:#x}");
+            }
+        }
     }
 
     #[test]

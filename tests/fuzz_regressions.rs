@@ -104,3 +104,57 @@ fn leading_cr_with_tiny_head_limits_is_split_invariant() {
         );
     }
 }
+
+/// decode_client, campaign run 1 (5.4M executions): split invariance broke
+/// on a chunk-size line that ends in a bare LF. With the LF present the
+/// extension bytes are counted as `len - digits - 2` (as if the line ended
+/// in CRLF), one fewer than there are, so `max_chunk_extensions + 1` of them
+/// pass the limit and the line is refused as `BareLf`; arriving byte by byte
+/// the same bytes exceed the limit before the LF comes: `ChunkLineTooLong`.
+/// The documented rule (a limit is judged at the byte where it is first
+/// exceeded) makes `ChunkLineTooLong` the answer both ways.
+///
+/// Fuzz input (minimised by hand): knobs `chunk_ext = 5`
+/// (max_chunk_extensions = 4), a chunked 200 whose size line is
+/// `f00000000000000c\rI\x82B@\n` (5 extension bytes), one byte at a time.
+/// Reproduced here with the default limits (512 extension bytes).
+#[test]
+fn chunk_extension_limit_is_split_invariant() {
+    let ext_limit = Limits::DEFAULT.max_chunk_extensions;
+    for role in [Role::Server, Role::Client] {
+        let mut input = match role {
+            Role::Server => b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec(),
+            Role::Client => b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec(),
+        };
+        let head_len = input.len();
+        input.extend_from_slice(b"1;");
+        input.extend(std::iter::repeat(b'a').take(ext_limit)); // ";" + 512 bytes: one over
+        input.extend_from_slice(b"\nx\r\n0\r\n\r\n");
+        let run = |pieces: &[&[u8]]| {
+            let mut dec = Decoder::new(role, Limits::DEFAULT);
+            dec.push_method(h1conn::Method::GET);
+            let mut buf = BytesMut::new();
+            for p in pieces {
+                buf.extend_from_slice(p);
+                loop {
+                    match dec.decode(&mut buf) {
+                        Ok(Some(_)) => {}
+                        Ok(None) => break,
+                        Err(e) => return e,
+                    }
+                }
+            }
+            panic!("no error");
+        };
+        let whole = run(&[&input]);
+        let bytewise = run(&input.chunks(1).collect::<Vec<_>>());
+        let after_head = run(&[
+            &input[..head_len],
+            &input[head_len..head_len + 2 + ext_limit],
+            &input[head_len + 2 + ext_limit..],
+        ]);
+        assert_eq!(bytewise, h1conn::Error::ChunkLineTooLong, "{role:?}");
+        assert_eq!(after_head, bytewise, "{role:?}: split before the LF");
+        assert_eq!(whole, bytewise, "{role:?}: one piece");
+    }
+}

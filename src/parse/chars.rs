@@ -66,27 +66,33 @@ pub(crate) fn is_ows(b: u8) -> bool {
 
 /// Strip OWS from both ends (RFC 9110 §5.6.3).
 #[inline]
-pub(crate) fn trim_ows(mut s: &[u8]) -> &[u8] {
-    while let [first, rest @ ..] = s {
-        if is_ows(*first) {
-            s = rest;
-        } else {
-            break;
-        }
-    }
-    while let [rest @ .., last] = s {
-        if is_ows(*last) {
-            s = rest;
-        } else {
-            break;
-        }
-    }
-    s
+pub(crate) fn trim_ows(s: &[u8]) -> &[u8] {
+    let start = s.iter().position(|&b| !is_ows(b)).unwrap_or(s.len());
+    let end = s.iter().rposition(|&b| !is_ows(b)).map_or(start, |i| i + 1);
+    &s[start..end]
 }
 
 /// Validate `uri-host [ ":" port ]` (RFC 9112 §3.2, RFC 3986 §3.2.2).
 /// `require_port`: authority-form for CONNECT needs a non-empty host and port.
 pub(crate) fn is_authority(s: &[u8], require_port: bool) -> bool {
+    // Fast path: a reg-name or IPv4 address of plain bytes, and an optional
+    // all-digit port, in one pass.
+    if !require_port && !s.is_empty() {
+        let mut colon = None;
+        let plain = s.iter().enumerate().all(|(i, &b)| {
+            if b == b':' && colon.is_none() {
+                colon = Some(i);
+                true
+            } else if colon.is_some() {
+                b.is_ascii_digit()
+            } else {
+                HOST[b as usize] && b != b'%'
+            }
+        });
+        if plain {
+            return true;
+        }
+    }
     let (host, port) = if let Some(rest) = s.strip_prefix(b"[") {
         // IP-literal = "[" ( IPv6address / IPvFuture ) "]"
         let Some(close) = rest.iter().position(|&b| b == b']') else {

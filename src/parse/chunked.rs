@@ -135,7 +135,9 @@ fn size_line(buf: &mut BytesMut, limits: &Limits) -> Result<Option<u64>, Error> 
     // Extension bytes: after the digits, not counting the CRLF (or a CR
     // that may be the start of it, on a partial line).
     let ext_len = match lf {
-        Some(_) => line.len().saturating_sub(digits + 2),
+        Some(_) => line
+            .len()
+            .saturating_sub(digits + if line.ends_with(b"\r\n") { 2 } else { 1 }),
         None => line
             .len()
             .saturating_sub(digits + usize::from(line.last() == Some(&b'\r'))),

@@ -94,7 +94,15 @@ impl HeadScanner {
                 (limits.max_start_line, Error::StatusLineTooLong)
             };
             let rest = &buf[s..];
-            let Some(lf) = memchr::memchr(b'\n', rest) else {
+            // Fast path: in a clean line the first control byte is the CR of
+            // its CRLF, so one word-at-a-time pass finds the end and proves
+            // the line free of NUL, bare CR, DEL and other controls.
+            let (lf, clean) = match first_control(rest) {
+                Some(p) if rest[p] == b'\r' && rest.get(p + 1) == Some(&b'\n') => (Some(p + 1), true),
+                None => (None, false),
+                Some(_) => (memchr::memchr(b'\n', rest), false),
+            };
+            let Some(lf) = lf else {
                 // A partial line: refuse it now if no completion can fit.
                 let line_t = (rest.len() >= line_limit).then_some(s.saturating_add(line_limit));
                 let total_t = (buf.len() >= total_limit).then_some(total_limit);
@@ -143,7 +151,7 @@ impl HeadScanner {
             if self.count > limits.max_fields {
                 return Err(Error::TooManyFields);
             }
-            let (name, value) = field_line(content)?;
+            let (name, value) = field_line(content, clean)?;
             if kind != HeadKind::Trailers && self.folds.is_empty() {
                 self.info.add(name, value, kind == HeadKind::Request)?;
             }
@@ -310,7 +318,7 @@ pub(crate) fn parse_version(v: &[u8]) -> Result<Version, Error> {
 /// field-line = field-name ":" OWS field-value OWS (RFC 9112 §5). Returns
 /// the name and the trimmed value.
 #[inline]
-pub(crate) fn field_line(content: &[u8]) -> Result<(&[u8], &[u8]), Error> {
+pub(crate) fn field_line(content: &[u8], clean: bool) -> Result<(&[u8], &[u8]), Error> {
     let name_len = content.iter().take_while(|&&b| TCHAR[b as usize]).count();
     match content.get(name_len) {
         Some(b':') if name_len > 0 => {}
@@ -329,7 +337,9 @@ pub(crate) fn field_line(content: &[u8]) -> Result<(&[u8], &[u8]), Error> {
         None => return Err(Error::MissingColon),
     }
     let value = &content[name_len + 1..];
-    check_value(value)?;
+    if !clean {
+        check_value(value)?;
+    }
     Ok((&content[..name_len], trim_ows(value)))
 }
 
@@ -341,6 +351,36 @@ fn check_value(value: &[u8]) -> Result<(), Error> {
         Some(b'\r') => Err(Error::BareCr),
         Some(_) => Err(Error::InvalidFieldValue),
     }
+}
+
+/// The position of the first control byte (below 0x20, HTAB included) or
+/// DEL in `v`, eight bytes at a time. In a little-endian word the lowest
+/// flagged byte of the "has less than" trick is exact, so the position
+/// comes from `trailing_zeros` with no byte loop.
+#[inline]
+pub(crate) fn first_control(v: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = v.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        let x = w ^ (ONES * 0x7f);
+        let is_del = x.wrapping_sub(ONES) & !x & HIGH;
+        let mask = below_space | is_del;
+        if mask != 0 {
+            return Some(at + (mask.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b < 0x20 || b == 0x7f)
+        .map(|p| at + p)
 }
 
 /// The first byte of `v` that may not appear in a field value (a control
@@ -421,6 +461,23 @@ mod tests {
     }
 
     #[test]
+    fn first_control_agrees_with_a_byte_loop() {
+        for len in 0..40usize {
+            for pos in 0..len {
+                for bad in [0u8, 1, 9, 10, 13, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0xff] {
+                    let mut v = alloc::vec![b'a'; len];
+                    v[pos] = bad;
+                    if pos + 1 < len {
+                        v[len - 1] = b'\r'; // a later control byte must not win
+                    }
+                    let expect = v.iter().position(|&b| b < 0x20 || b == 0x7f);
+                    assert_eq!(first_control(&v), expect, "len {len} pos {pos} byte {bad:#x}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn versions() {
         assert_eq!(parse_version(b"HTTP/1.0"), Ok(Version::Http10));
         assert_eq!(parse_version(b"HTTP/1.1"), Ok(Version::Http11));
@@ -434,18 +491,18 @@ mod tests {
 
     #[test]
     fn field_lines() {
-        assert_eq!(field_line(b"A: b"), Ok((&b"A"[..], &b"b"[..])));
-        assert_eq!(field_line(b"A:\t b \t"), Ok((&b"A"[..], &b"b"[..])));
-        assert_eq!(field_line(b"A:"), Ok((&b"A"[..], &b""[..])));
-        assert_eq!(field_line(b"A : b"), Err(Error::WhitespaceBeforeColon));
-        assert_eq!(field_line(b": b"), Err(Error::InvalidFieldName));
-        assert_eq!(field_line(b"A"), Err(Error::MissingColon));
-        assert_eq!(field_line(b"A\rB: c"), Err(Error::BareCr));
-        assert_eq!(field_line(b"A: b\rc"), Err(Error::BareCr));
-        assert_eq!(field_line(b"A: b\0c"), Err(Error::InvalidFieldValue));
-        assert_eq!(field_line(b"A: b\x7f"), Err(Error::InvalidFieldValue));
-        assert_eq!(field_line(b"A: \xff"), Ok((&b"A"[..], &b"\xff"[..])));
-        assert_eq!(field_line(b"A B: c"), Err(Error::InvalidFieldName));
+        assert_eq!(field_line(b"A: b", false), Ok((&b"A"[..], &b"b"[..])));
+        assert_eq!(field_line(b"A:\t b \t", false), Ok((&b"A"[..], &b"b"[..])));
+        assert_eq!(field_line(b"A:", false), Ok((&b"A"[..], &b""[..])));
+        assert_eq!(field_line(b"A : b", false), Err(Error::WhitespaceBeforeColon));
+        assert_eq!(field_line(b": b", false), Err(Error::InvalidFieldName));
+        assert_eq!(field_line(b"A", false), Err(Error::MissingColon));
+        assert_eq!(field_line(b"A\rB: c", false), Err(Error::BareCr));
+        assert_eq!(field_line(b"A: b\rc", false), Err(Error::BareCr));
+        assert_eq!(field_line(b"A: b\0c", false), Err(Error::InvalidFieldValue));
+        assert_eq!(field_line(b"A: b\x7f", false), Err(Error::InvalidFieldValue));
+        assert_eq!(field_line(b"A: \xff", false), Ok((&b"A"[..], &b"\xff"[..])));
+        assert_eq!(field_line(b"A B: c", false), Err(Error::InvalidFieldName));
     }
 
     #[test]
