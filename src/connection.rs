@@ -220,7 +220,8 @@ struct Exchange {
     /// The request is complete (written by a client, received by a server).
     req_done: bool,
     /// Client: the request's bytes not yet allowed out (head, then body).
-    held_head: BytesMut,
+    /// Client: the request head, encoded only when it may go out.
+    pending_head: Option<Request>,
     held_body: BytesMut,
     /// Client: body waits for 100 Continue.
     hold_body: bool,
@@ -251,7 +252,7 @@ impl Exchange {
             released: false,
             first_byte: None,
             req_done: false,
-            held_head: BytesMut::new(),
+            pending_head: None,
             held_body: BytesMut::new(),
             hold_body: false,
             body_abandoned: false,
@@ -596,7 +597,7 @@ impl Connection {
         if !ex.req_keep_alive {
             self.close_requested = true;
         }
-        request_head_with(&head, &[], &mut ex.held_head);
+        ex.pending_head = Some(head);
         let enc = BodyEncoder::new(framing);
         ex.req_done = framing == Framing::None;
         ex.encoder = Some(enc);
@@ -625,7 +626,7 @@ impl Connection {
             return Err(Error::InvalidState);
         }
         let status = head.status;
-        let mut out = BytesMut::new();
+        let out_before = self.out.len();
         if head.is_interim() && status != 101 {
             if ex.req_version_10() {
                 return Err(Error::InvalidState); // no 1xx to HTTP/1.0 (RFC 9110 §15.2)
@@ -636,8 +637,8 @@ impl Connection {
                 }
                 ex.continue_sent = true;
             }
-            response_head_with(&head, &[], &mut out);
-            self.queue_out(&out);
+            response_head_with(&head, &[], &mut self.out);
+            self.queued += (self.out.len() - out_before) as u64;
             return Ok(());
         }
         let switching = status == 101 || (ex.method.is_connect() && (200..300).contains(&status));
@@ -645,9 +646,9 @@ impl Connection {
             if status == 101 && !self.dec.is_paused() {
                 return Err(Error::InvalidState); // 101 needs an Upgrade offer
             }
-            response_head_with(&head, &[], &mut out);
+            response_head_with(&head, &[], &mut self.out);
             ex.resp_started = true;
-            self.queue_out(&out);
+            self.queued += (self.out.len() - out_before) as u64;
             self.dec.switch();
             self.switched = true;
             self.timers = TimerTable::default();
@@ -665,7 +666,9 @@ impl Connection {
         )
         .map_err(|_| Error::IllegalFraming)?;
         let http10 = ex.req_version_10();
-        let mut extra: Vec<&[u8]> = Vec::new();
+        // Fields the machine adds (at most three), without allocating.
+        let mut extra: [&[u8]; 3] = [&[]; 3];
+        let mut n_extra = 0;
         let mut head = head;
         if http10 && head.info.te_present {
             // Never a chunked body to an HTTP/1.0 client: delimit by close.
@@ -681,7 +684,8 @@ impl Connection {
         if framing == Framing::UntilClose && !head.info.te_present && !http10 {
             // No length given: chunk it, so the connection can persist.
             framing = Framing::Chunked;
-            extra.push(b"Transfer-Encoding: chunked\r\n");
+            extra[n_extra] = b"Transfer-Encoding: chunked\r\n";
+            n_extra += 1;
         }
         let limit = max_requests.is_some_and(|m| completed + 1 >= m);
         let expected_body_unread = ex.expect_continue && !ex.continue_sent && !ex.req_done;
@@ -693,10 +697,12 @@ impl Connection {
             && !expected_body_unread;
         let mut ka_line = BytesMut::new();
         if !keep_alive && !head.info.conn_close {
-            extra.push(b"Connection: close\r\n");
+            extra[n_extra] = b"Connection: close\r\n";
+            n_extra += 1;
         }
         if keep_alive && http10 && !head.info.conn_keep_alive {
-            extra.push(b"Connection: keep-alive\r\n");
+            extra[n_extra] = b"Connection: keep-alive\r\n";
+            n_extra += 1;
             if advertise {
                 ka_line.extend_from_slice(b"Keep-Alive: ");
                 if let Some(t) = idle {
@@ -710,11 +716,12 @@ impl Connection {
                 }
                 ka_line.extend_from_slice(b"\r\n");
                 if ka_line.len() > 14 {
-                    extra.push(&ka_line);
+                    extra[n_extra] = &ka_line;
+                    n_extra += 1;
                 }
             }
         }
-        response_head_with(&head, &extra, &mut out);
+        response_head_with(&head, &extra[..n_extra], &mut self.out);
         ex.resp_started = true;
         ex.resp_keep_alive = keep_alive;
         ex.close_sent = !keep_alive;
@@ -726,7 +733,7 @@ impl Connection {
         if self.dec.is_paused() {
             self.dec.resume();
         }
-        self.queue_out(&out);
+        self.queued += (self.out.len() - out_before) as u64;
         if !keep_alive {
             self.close_reason.get_or_insert(if limit {
                 CloseReason::RequestLimit
@@ -1208,7 +1215,7 @@ impl Connection {
             if let Some(left) = self.requests_left.as_mut() {
                 *left = left.saturating_sub(1);
             }
-            let head = core::mem::take(&mut ex.held_head);
+            let head = ex.pending_head.take();
             let method = ex.method.clone();
             let offers_upgrade = ex.offers_upgrade;
             let mut body = BytesMut::new();
@@ -1218,8 +1225,14 @@ impl Connection {
             } else {
                 body = core::mem::take(&mut ex.held_body);
             }
-            self.queue_out(&head);
-            self.queue_out(&body);
+            // The head is encoded straight into the output: no buffer per
+            // request.
+            let before = self.out.len();
+            if let Some(head) = &head {
+                request_head_with(head, &[], &mut self.out);
+            }
+            self.out.extend_from_slice(&body);
+            self.queued += (self.out.len() - before) as u64;
             self.dec.push_request(method, offers_upgrade);
             self.timers.clear(Timer::Idle);
             self.pump();
