@@ -1,9 +1,12 @@
-//! A client over blocking `std::net` sockets: `--parallel N` threads per
-//! origin, each fetching from a shared list over one persistent connection
-//! at a time. One line per response: `<status> <body-bytes> conn=<n>
+//! A client over blocking `std::net` sockets. Every request goes through
+//! h1conn's connection pool, which decides which connection carries it:
+//! `--parallel N` connections per origin at most, reused while h1conn says
+//! they persist. Each connection is a thread that sends what the pool
+//! assigns it and reports back over a channel; the main thread drives the
+//! pool. One line per response: `<status> <body-bytes> conn=<n>
 //! reused=<true|false>`. When a connection dies, the requests h1conn marks
 //! retry-safe are sent again on a new one and the others are reported as
-//! `lost ...` (exit status 1).
+//! `lost <METHOD> <url> (<error>)` (exit status 1).
 //!
 //! ```text
 //! cargo run --release --example blocking_client -- http://127.0.0.1:8080/a http://127.0.0.1:8080/b \
@@ -16,36 +19,155 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use bytes::BytesMut;
-use common::{Job, WorkList};
-use h1conn::{Action, Config, Connection, Event, Instant, Role};
+use common::{Assignment, Exchanges, PoolClient, Report};
+use h1conn::pool::ConnId;
+use h1conn::{Action, Config, Connection, Instant, Role};
 
 fn main() {
     let args = common::client_args();
     let base = std::time::Instant::now();
-    let mut threads = Vec::new();
-    for (origin, work) in &args.origins {
-        for _ in 0..args.parallel {
-            let (origin, work, pause) = (origin.clone(), Arc::clone(work), args.pause);
-            threads.push(std::thread::spawn(move || worker(&origin, &work, pause, base)));
+    let (tx, reports) = mpsc::channel();
+    let mut links = Threads {
+        links: BTreeMap::new(),
+        threads: Vec::new(),
+        reports: tx,
+        pause: args.pause,
+        base,
+    };
+    let mut client = PoolClient::new(&args, base);
+    client.start(args.jobs, &mut links);
+    while !client.finished() {
+        let wait = client
+            .deadline()
+            .map(|t| t.saturating_duration_since(std::time::Instant::now()));
+        let got = match wait {
+            Some(d) => reports.recv_timeout(d),
+            None => reports.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        };
+        match got {
+            Ok(report) => client.on_report(report, &mut links),
+            Err(RecvTimeoutError::Timeout) => client.on_timeout(&mut links),
+            Err(RecvTimeoutError::Disconnected) => unreachable!("`links` holds a sender"),
         }
     }
-    threads.into_iter().for_each(|t| t.join().expect("worker"));
-    let lost: usize = args.origins.iter().map(|(_, w)| w.lost()).sum();
-    std::process::exit(i32::from(lost > 0));
+    // Let every connection close gracefully.
+    links.links.clear();
+    links
+        .threads
+        .into_iter()
+        .for_each(|t| t.join().expect("connection thread"));
+    std::process::exit(client.summary());
+}
+
+/// The pool's connections: a thread each, fed over a channel.
+struct Threads {
+    links: BTreeMap<ConnId, Sender<Assignment>>,
+    threads: Vec<JoinHandle<()>>,
+    reports: Sender<Report>,
+    pause: Duration,
+    base: std::time::Instant,
+}
+
+impl common::Links for Threads {
+    fn open(&mut self, conn: ConnId, addr: &str) {
+        let (tx, rx) = mpsc::channel();
+        self.links.insert(conn, tx);
+        let (addr, reports, pause, base) = (addr.to_string(), self.reports.clone(), self.pause, self.base);
+        self.threads.push(std::thread::spawn(move || {
+            link(conn, &addr, &rx, &reports, pause, base)
+        }));
+    }
+
+    fn assign(&mut self, conn: ConnId, a: Assignment) {
+        if let Some(tx) = self.links.get(&conn) {
+            let _ = tx.send(a);
+        }
+    }
+
+    fn close(&mut self, conn: ConnId) {
+        self.links.remove(&conn);
+    }
+}
+
+/// One connection: connect, then send what the pool assigns and read the
+/// answers. Between exchanges it waits for the next assignment without
+/// reading; when its channel is dropped it closes gracefully.
+fn link(
+    id: ConnId,
+    addr: &str,
+    assigned: &Receiver<Assignment>,
+    reports: &Sender<Report>,
+    pause: Duration,
+    base: std::time::Instant,
+) {
+    let sock = match TcpStream::connect(addr).and_then(|s| s.set_nodelay(true).map(|()| s)) {
+        Ok(sock) => sock,
+        Err(e) => return drop(reports.send(Report::ConnectFailed(id, e.to_string()))),
+    };
+    let _ = reports.send(Report::Connected(id));
+    let now = Instant::from_std(base, std::time::Instant::now());
+    let mut l = Link {
+        sock,
+        conn: Connection::new(Role::Client, Config::default(), now),
+        eof: false,
+        closed: false,
+        base,
+    };
+    let mut exchanges = Exchanges::new(id);
+    loop {
+        while let Some(ev) = l.conn.poll_event() {
+            if let Some(r) = exchanges.on_event(&l.conn, ev) {
+                let _ = reports.send(r);
+            }
+        }
+        if l.closed {
+            break;
+        }
+        l.flush();
+        if l.closed {
+            continue; // the events of a failed write first
+        }
+        if !exchanges.is_empty() || l.conn.close_reason().is_some() {
+            l.wait();
+            continue;
+        }
+        // Idle: wait for the pool's next request, or the machine's deadline.
+        let wait = l
+            .conn
+            .poll_timeout()
+            .map(|t| t.saturating_duration_since(l.now()));
+        let next = match wait {
+            Some(d) => assigned.recv_timeout(d),
+            None => assigned.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        };
+        match next {
+            Ok(a) => {
+                if a.reused {
+                    std::thread::sleep(pause); // think time, not reading
+                }
+                if let Some(r) = exchanges.send(&mut l.conn, a.job.head(), a) {
+                    let _ = reports.send(r);
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => l.conn.handle_timeout(l.now()),
+            Err(RecvTimeoutError::Disconnected) => l.conn.close(),
+        }
+    }
+    let _ = reports.send(Report::Closed(id));
 }
 
 /// One socket and its machine.
 struct Link {
     sock: TcpStream,
     conn: Connection,
-    no: usize,
-    sent: usize,
     eof: bool,
     closed: bool,
     base: std::time::Instant,
@@ -56,12 +178,8 @@ impl Link {
         Instant::from_std(self.base, std::time::Instant::now())
     }
 
-    /// Drain the machine's outputs: events go to `on_event`, bytes to the
-    /// socket, actions to the socket.
-    fn drain(&mut self, on_event: &mut dyn FnMut(Event)) {
-        while let Some(ev) = self.conn.poll_event() {
-            on_event(ev);
-        }
+    /// Write the machine's bytes, carry out its actions.
+    fn flush(&mut self) {
         let mut out = BytesMut::new();
         while self.conn.poll_transmit(&mut out) > 0 {
             if self.sock.write_all(&out).is_err() {
@@ -108,93 +226,5 @@ impl Link {
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
             Err(_) => self.conn.handle_reset(now),
         }
-    }
-
-    /// Close gracefully, as the machine directs.
-    fn finish(mut self) {
-        self.conn.close();
-        self.drain(&mut |_| {});
-        while !self.closed {
-            self.wait();
-            self.drain(&mut |_| {});
-        }
-    }
-}
-
-fn connect(origin: &str, base: std::time::Instant) -> std::io::Result<Link> {
-    let sock = TcpStream::connect(origin)?;
-    sock.set_nodelay(true)?;
-    let now = Instant::from_std(base, std::time::Instant::now());
-    let conn = Connection::new(Role::Client, Config::default(), now);
-    let no = common::next_conn_no();
-    Ok(Link {
-        sock,
-        conn,
-        no,
-        sent: 0,
-        eof: false,
-        closed: false,
-        base,
-    })
-}
-
-fn worker(origin: &str, work: &WorkList, pause: Duration, base: std::time::Instant) {
-    let mut link: Option<Link> = None;
-    while let Some(job) = work.next() {
-        if link.as_ref().is_some_and(|l| l.conn.is_reusable()) {
-            std::thread::sleep(pause); // think time before reusing the connection
-        }
-        if let Some(old) = link.take_if(|l| !l.conn.is_reusable()) {
-            old.finish(); // the machine decided to close this one
-        }
-        let l = match link.as_mut() {
-            Some(l) => l,
-            None => match connect(origin, base) {
-                Ok(l) => link.insert(l),
-                Err(e) => {
-                    work.give_up(&job, 0, &format!("connect: {e}"));
-                    continue;
-                }
-            },
-        };
-        fetch(l, &job, work);
-    }
-    if let Some(l) = link {
-        l.finish();
-    }
-}
-
-/// Send `job` and drive the connection until it is answered or lost.
-fn fetch(l: &mut Link, job: &Job, work: &WorkList) {
-    let reused = l.sent > 0;
-    l.sent += 1;
-    let id = match l.conn.send_request(job.head()) {
-        Ok(id) => id,
-        Err(e) => return work.give_up(job, l.no, &e.to_string()),
-    };
-    if let Some(body) = &job.body {
-        let _ = l
-            .conn
-            .send_data(id, body)
-            .and_then(|()| l.conn.send_end(id, None));
-    }
-    let (no, mut status, mut bytes, done) = (l.no, 0, 0, std::cell::Cell::new(false));
-    let mut on_event = |ev| match ev {
-        Event::Response { head, .. } => status = head.status(),
-        Event::Data { data, .. } => bytes += data.len(),
-        Event::End { id: end, .. } if end == id => {
-            common::report(status, bytes, no, reused);
-            done.set(true);
-        }
-        Event::ConnectionLost { reason, unanswered } => {
-            work.connection_lost(no, reason, &unanswered, |u| (u == id).then(|| job.clone()));
-            done.set(true);
-        }
-        _ => {}
-    };
-    l.drain(&mut on_event);
-    while !done.get() && !l.closed {
-        l.wait();
-        l.drain(&mut on_event);
     }
 }

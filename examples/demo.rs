@@ -1,7 +1,9 @@
 //! The four connection strategies, side by side. In one process a server
 //! serves a page and the resources it links, and a client fetches them
 //! four ways: a new connection for every request, one persistent
-//! connection, a few parallel persistent connections, and pipelining. The
+//! connection, a few parallel persistent connections, and pipelining. Each
+//! way is a setting of h1conn's connection pool (connections per origin,
+//! pipeline depth), which decides which connection carries which request. The
 //! client's driver delays everything it receives by an emulated round-trip
 //! time (and each new connection by one more, for the TCP handshake), so
 //! loopback behaves like a real network. It prints a table and writes an
@@ -13,13 +15,14 @@
 
 mod common;
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use h1conn::{Action, Config, Connection, Event, Instant, Method, Request, Response, Role};
+use h1conn::pool::{ConnId, Origin, Pool, PoolConfig, PoolEvent, PoolRequest};
+use h1conn::{Action, Config, Connection, Event, Instant, KeepAliveHints, Method, Request, Response, Role};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -198,8 +201,10 @@ async fn serve(mut sock: TcpStream) {
 
 // ------------------------------------------------------------------ client
 
-/// A request handed to a connection, in the round trip it was decided.
+/// A request the pool handed to a connection, in the round trip it was
+/// decided.
 struct Job {
+    request: PoolRequest,
     path: String,
     round: u32,
 }
@@ -216,9 +221,13 @@ enum Report {
 
 struct Fetched {
     conn: usize,
+    request: PoolRequest,
     path: String,
     status: u16,
     body: Vec<u8>,
+    /// The connection's verdict on reuse, and its server's hints.
+    reusable: bool,
+    hints: KeepAliveHints,
     /// The round trip in which the response arrived.
     round: u32,
     start: Duration,
@@ -234,136 +243,161 @@ struct Run {
     fetched: Vec<Fetched>,
 }
 
-/// The strategy's side of its connections.
+/// The strategy's side: h1conn's pool decides which connection carries
+/// which request; this opens, feeds and lets go of the connections.
 struct Client {
     addr: SocketAddr,
     rtt: Duration,
     t0: Clock,
+    pool: Pool,
+    origin: Origin,
+    /// `close` asks for one request per connection, `depth` > 1 pipelines.
+    close: bool,
+    depth: usize,
+    /// The pool's connections, by the channel that feeds each.
+    links: BTreeMap<ConnId, mpsc::UnboundedSender<Job>>,
+    /// What each pooled request fetches.
+    paths: BTreeMap<PoolRequest, String>,
+    /// The round trip of the latest response: what the pool assigns now
+    /// is decided in it.
+    round: u32,
     reports: (mpsc::UnboundedSender<Report>, mpsc::UnboundedReceiver<Report>),
     tasks: Vec<tokio::task::JoinHandle<()>>,
     run: Run,
 }
 
 impl Client {
-    /// Open connection number `run.conns` (its handshake starts in round
-    /// `round`); `close` asks for one request only, `depth` > 1 pipelines.
-    fn open(&mut self, round: u32, close: bool, depth: usize) -> mpsc::UnboundedSender<Job> {
-        let (tx, rx) = mpsc::unbounded_channel();
-        let link = Link {
-            no: self.run.conns,
-            addr: self.addr,
-            rtt: self.rtt,
-            t0: self.t0,
-            close,
-            depth,
-        };
-        self.run.conns += 1;
-        self.tasks
-            .push(tokio::spawn(link.run(round, rx, self.reports.0.clone())));
-        tx
+    fn now(&self) -> Instant {
+        Instant::from_std(self.t0.into_std(), std::time::Instant::now())
     }
 
-    /// The next response; handshakes are recorded on the way.
-    async fn next(&mut self) -> Fetched {
-        loop {
-            match self.reports.1.recv().await.expect("connections report") {
-                Report::Handshake { conn, start, end } => self.run.handshakes.push((conn, start, end)),
-                Report::Done(f) if f.status == 200 => return f,
-                Report::Done(f) => common::die(&format!("{} answered {}", f.path, f.status)),
+    /// Ask the pool for `path`.
+    fn request(&mut self, path: &str) {
+        let r = self.pool.request(self.now(), self.origin.clone(), true);
+        self.paths.insert(r, path.to_string());
+        self.act();
+    }
+
+    /// Carry out what the pool decided.
+    fn act(&mut self) {
+        while let Some(ev) = self.pool.poll_event() {
+            match ev {
+                PoolEvent::Open { conn, .. } => self.open(conn),
+                PoolEvent::Assign { request, conn } => {
+                    let path = self.paths[&request].clone();
+                    let job = Job {
+                        request,
+                        path,
+                        round: self.round,
+                    };
+                    let _ = self.links[&conn].send(job);
+                }
+                PoolEvent::Close { conn } => drop(self.links.remove(&conn)),
+                PoolEvent::Failed { request, error } => {
+                    common::die(&format!("{}: {error}", self.paths[&request]))
+                }
             }
         }
     }
 
-    fn record(&mut self, f: Fetched) -> u32 {
-        let round = f.round;
-        self.run.rounds = self.run.rounds.max(round);
+    /// Open connection `conn` (a fresh pool numbers them from 0, as the
+    /// timeline's rows); its handshake starts in the current round.
+    fn open(&mut self, conn: ConnId) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let link = Link {
+            no: conn.0 as usize,
+            addr: self.addr,
+            rtt: self.rtt,
+            t0: self.t0,
+            close: self.close,
+            depth: self.depth,
+        };
+        self.run.conns += 1;
+        self.links.insert(conn, tx);
+        self.tasks
+            .push(tokio::spawn(link.run(self.round, rx, self.reports.0.clone())));
+    }
+
+    /// The next response, reported to the pool; handshakes are recorded
+    /// (and reported) on the way.
+    async fn next(&mut self) -> Fetched {
+        loop {
+            match self.reports.1.recv().await.expect("connections report") {
+                Report::Handshake { conn, start, end } => {
+                    self.run.handshakes.push((conn, start, end));
+                    self.pool.connected(self.now(), ConnId(conn as u64));
+                }
+                Report::Done(f) if f.status == 200 => {
+                    self.round = f.round;
+                    let conn = ConnId(f.conn as u64);
+                    self.pool
+                        .exchange_done(self.now(), conn, f.request, f.reusable, f.hints);
+                    self.act();
+                    return f;
+                }
+                Report::Done(f) => common::die(&format!("{} answered {}", f.path, f.status)),
+            }
+            self.act();
+        }
+    }
+
+    fn record(&mut self, f: Fetched) {
+        self.run.rounds = self.run.rounds.max(f.round);
         self.run.elapsed = self.run.elapsed.max(f.end);
         self.run.fetched.push(f);
-        round
     }
 }
 
-/// Fetch the page, then what it links, the way `strategy` says.
+/// Fetch the page, then what it links, the way `strategy` says: each is
+/// a pool setting (connections per origin, pipeline depth) and whether
+/// requests ask for `Connection: close`.
 async fn fetch_site(strategy: Strategy, addr: SocketAddr, rtt: Duration) -> Run {
+    let (max_per_origin, depth, close) = match strategy {
+        Strategy::NewConnectionEach => (1, 1, true),
+        Strategy::Persistent => (1, 1, false),
+        Strategy::Parallel(n) => (n, 1, false),
+        Strategy::Pipelined => (1, RESOURCES.len(), false),
+    };
+    let config = PoolConfig {
+        max_per_origin,
+        max_idle_per_origin: max_per_origin,
+        pipeline_depth: depth,
+        ..PoolConfig::default()
+    };
     let mut c = Client {
         addr,
         rtt,
         t0: Clock::now(),
+        pool: Pool::new(config),
+        origin: Origin::http(&addr.ip().to_string(), addr.port()),
+        close,
+        depth,
+        links: BTreeMap::new(),
+        paths: BTreeMap::new(),
+        round: 0,
         reports: mpsc::unbounded_channel(),
         tasks: Vec::new(),
         run: Run::default(),
     };
-    let job = |path: &str, round| Job {
-        path: path.to_string(),
-        round,
-    };
-    let (close, depth) = match strategy {
-        Strategy::NewConnectionEach => (true, 1),
-        Strategy::Pipelined => (false, RESOURCES.len()),
-        _ => (false, 1),
-    };
-    let first = c.open(0, close, depth);
-    let _ = first.send(job("/", 0));
+    c.request("/");
     let page = c.next().await;
     let links = links(&page.body);
-    let mut round = c.record(page);
-    match strategy {
-        Strategy::NewConnectionEach => {
-            drop(first);
-            for path in links {
-                let conn = c.open(round, true, 1);
-                let _ = conn.send(job(&path, round));
-                let f = c.next().await;
-                round = c.record(f);
-            }
-        }
-        Strategy::Pipelined => {
-            for path in &links {
-                let _ = first.send(job(path, round));
-            }
-            drop(first);
-            for _ in 0..links.len() {
-                let f = c.next().await;
-                c.record(f);
-            }
-        }
-        Strategy::Persistent | Strategy::Parallel(_) => {
-            let n = if let Strategy::Parallel(n) = strategy {
-                n
-            } else {
-                1
-            };
-            let mut conns = vec![first];
-            let mut queue: VecDeque<String> = links.into();
-            while conns.len() < n.min(queue.len()) {
-                conns.push(c.open(round, false, 1));
-            }
-            let mut waiting = 0;
-            for conn in &conns {
-                if let Some(path) = queue.pop_front() {
-                    let _ = conn.send(job(&path, round));
-                    waiting += 1;
-                }
-            }
-            while waiting > 0 {
-                let f = c.next().await;
-                let (no, round) = (f.conn, f.round);
-                c.record(f);
-                waiting -= 1;
-                if let Some(path) = queue.pop_front() {
-                    let _ = conns[no].send(job(&path, round));
-                    waiting += 1;
-                }
-            }
-        }
+    c.record(page);
+    for path in &links {
+        c.request(path);
+    }
+    for _ in 0..links.len() {
+        let f = c.next().await;
+        c.record(f);
     }
     let Client {
         reports,
         tasks,
+        links,
         mut run,
         ..
     } = c;
-    drop(reports.0);
+    drop((links, reports.0));
     // Let every connection close before the next strategy starts.
     for t in tasks {
         let _ = t.await;
@@ -419,7 +453,8 @@ impl Link {
             ..Config::default()
         };
         let mut conn = Connection::new(Role::Client, config, now());
-        // Requests in flight: (path, round of the answer, start), in order.
+        // Requests in flight: (pool request, path, round of the answer,
+        // start), in order.
         let mut in_flight = VecDeque::new();
         let (mut status, mut body) = (0, Vec::new());
         // Received bytes (None: EOF) wait here one round trip.
@@ -432,17 +467,26 @@ impl Link {
                     Event::Response { head, .. } => (status, body) = (head.status(), Vec::new()),
                     Event::Data { data, .. } => body.extend_from_slice(&data),
                     Event::End { .. } => {
-                        let (path, round, start) = in_flight.pop_front().expect("a request in flight");
-                        let (conn, end) = (self.no, t0.elapsed());
-                        let body = std::mem::take(&mut body);
+                        let (request, path, round, start) =
+                            in_flight.pop_front().expect("a request in flight");
+                        // The verdict for the pool: reusable once idle; while
+                        // pipelining, whether the connection proved persistent.
+                        let reusable = if in_flight.is_empty() {
+                            conn.is_reusable()
+                        } else {
+                            conn.is_proven_persistent()
+                        };
                         let f = Fetched {
-                            conn,
+                            conn: self.no,
+                            request,
                             path,
                             status,
-                            body,
+                            body: std::mem::take(&mut body),
+                            reusable,
+                            hints: conn.keep_alive_hints(),
                             round,
                             start,
-                            end,
+                            end: t0.elapsed(),
                         };
                         let _ = reports.send(Report::Done(f));
                     }
@@ -476,13 +520,13 @@ impl Link {
             let deadline = conn.poll_timeout().map(|t| Clock::from_std(t.to_std(base)));
             tokio::select! {
                 job = jobs.recv(), if more_jobs => match job {
-                    Some(Job { path, round }) => {
+                    Some(Job { request, path, round }) => {
                         let mut head = Request::builder(Method::GET, &path).header("Host", "demo");
                         if self.close {
                             head = head.header("Connection", "close");
                         }
                         conn.send_request(head.build().expect("valid head")).expect("request accepted");
-                        in_flight.push_back((path, round.max(ready) + 1, t0.elapsed()));
+                        in_flight.push_back((request, path, round.max(ready) + 1, t0.elapsed()));
                     }
                     None => more_jobs = false,
                 },

@@ -1,87 +1,211 @@
-//! A client on tokio: `--parallel N` tasks per origin, each fetching from a
-//! shared list over one persistent connection at a time. Requests are built
-//! as `http::Request<()>` and response heads read as `http::Response<()>`
-//! (h1conn's `http` feature). One line per response: `<status>
-//! <body-bytes> conn=<n> reused=<true|false>`; requests lost with their
-//! connection are resent when h1conn marks them retry-safe and reported
-//! (`lost ...`, exit status 1) when not.
+//! A client on tokio. Every request goes through h1conn's connection pool,
+//! which decides which connection carries it: `--parallel N` connections
+//! per origin at most, reused while h1conn says they persist. Each
+//! connection is a task that sends what the pool assigns it and reports
+//! back over a channel; the main task drives the pool. Requests are built
+//! as `http::Request<()>` and converted (h1conn's `http` feature). One line
+//! per response: `<status> <body-bytes> conn=<n> reused=<true|false>`;
+//! requests lost with their connection are resent when h1conn marks them
+//! retry-safe and reported (`lost <METHOD> <url> (<error>)`, exit status 1)
+//! when not.
 //!
 //! ```text
 //! cargo run --release --features http --example tokio_client -- http://127.0.0.1:8080/a \
 //!     [--parallel N] [--method M] [--data BODY] [--pause MS]
 //! ```
 //!
-//! Unlike the blocking client, this one keeps reading during `--pause`, so
-//! it sees a server's idle close before it reuses the connection.
+//! Unlike the blocking client, this one keeps reading idle connections and
+//! during `--pause`, so it sees a server's idle close before it reuses the
+//! connection.
 
 mod common;
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
 
 use bytes::BytesMut;
-use common::{Job, WorkList};
-use h1conn::{Action, Config, Connection, Event, Instant, Request, Role};
+use common::{Assignment, Exchanges, Job, PoolClient, Report};
+use h1conn::pool::ConnId;
+use h1conn::{Action, Config, Connection, Instant, Request, Role};
 use http::header::{CONTENT_LENGTH, HOST};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::time::Duration;
+use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
+use tokio::task::JoinHandle;
+use tokio::time::{sleep_until, Duration};
+
+type Clock = tokio::time::Instant;
 
 #[tokio::main]
 async fn main() {
     let args = common::client_args();
     let base = std::time::Instant::now();
-    let mut tasks = Vec::new();
-    for (origin, work) in &args.origins {
-        for _ in 0..args.parallel {
-            let (origin, work, pause) = (origin.clone(), Arc::clone(work), args.pause);
-            tasks.push(tokio::spawn(
-                async move { worker(&origin, &work, pause, base).await },
-            ));
+    let (tx, mut reports) = mpsc::unbounded_channel();
+    let mut links = Tasks {
+        links: BTreeMap::new(),
+        tasks: Vec::new(),
+        reports: tx,
+        pause: args.pause,
+        base,
+    };
+    let mut client = PoolClient::new(&args, base);
+    client.start(args.jobs, &mut links);
+    while !client.finished() {
+        let deadline = client.deadline().map(Clock::from_std);
+        tokio::select! {
+            Some(report) = reports.recv() => client.on_report(report, &mut links),
+            () = sleep_until(deadline.unwrap_or_else(Clock::now)), if deadline.is_some() => {
+                client.on_timeout(&mut links)
+            }
         }
     }
-    for t in tasks {
-        t.await.expect("worker");
+    // Let every connection close gracefully.
+    links.links.clear();
+    for t in links.tasks {
+        t.await.expect("connection task");
     }
-    let lost: usize = args.origins.iter().map(|(_, w)| w.lost()).sum();
-    std::process::exit(i32::from(lost > 0));
+    std::process::exit(client.summary());
+}
+
+/// The pool's connections: a task each, fed over a channel.
+struct Tasks {
+    links: BTreeMap<ConnId, UnboundedSender<Assignment>>,
+    tasks: Vec<JoinHandle<()>>,
+    reports: UnboundedSender<Report>,
+    pause: Duration,
+    base: std::time::Instant,
+}
+
+impl common::Links for Tasks {
+    fn open(&mut self, conn: ConnId, addr: &str) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.links.insert(conn, tx);
+        let (addr, reports, pause, base) = (addr.to_string(), self.reports.clone(), self.pause, self.base);
+        self.tasks
+            .push(tokio::spawn(link(conn, addr, rx, reports, pause, base)));
+    }
+
+    fn assign(&mut self, conn: ConnId, a: Assignment) {
+        if let Some(tx) = self.links.get(&conn) {
+            let _ = tx.send(a);
+        }
+    }
+
+    fn close(&mut self, conn: ConnId) {
+        self.links.remove(&conn);
+    }
+}
+
+/// The request for `job`, built with `http` and converted.
+fn head(job: &Job) -> Request {
+    let mut req = http::Request::builder()
+        .method(job.method.as_bytes())
+        .uri(&job.path)
+        .header(HOST, &job.authority);
+    if let Some(body) = &job.body {
+        req = req.header(CONTENT_LENGTH, body.len());
+    }
+    let req = req
+        .body(())
+        .unwrap_or_else(|e| common::die(&format!("{}: {e}", job.url)));
+    Request::try_from(&req).unwrap_or_else(|e| common::die(&format!("{}: {e}", job.url)))
+}
+
+/// One connection: connect, then send what the pool assigns and read the
+/// answers, reading also while idle. A request on a reused connection
+/// waits out `--pause` first. When its channel is dropped it closes
+/// gracefully.
+async fn link(
+    id: ConnId,
+    addr: String,
+    mut assigned: UnboundedReceiver<Assignment>,
+    reports: UnboundedSender<Report>,
+    pause: Duration,
+    base: std::time::Instant,
+) {
+    let sock = match TcpStream::connect(&addr)
+        .await
+        .and_then(|s| s.set_nodelay(true).map(|()| s))
+    {
+        Ok(sock) => sock,
+        Err(e) => return drop(reports.send(Report::ConnectFailed(id, e.to_string()))),
+    };
+    let _ = reports.send(Report::Connected(id));
+    let now = || Instant::from_std(base, std::time::Instant::now());
+    let mut l = Link {
+        sock,
+        conn: Connection::new(Role::Client, Config::default(), now()),
+        eof: false,
+        closed: false,
+        base,
+    };
+    let mut exchanges = Exchanges::new(id);
+    // An assignment waiting out its think time.
+    let mut held: Option<(Assignment, Clock)> = None;
+    loop {
+        while let Some(ev) = l.conn.poll_event() {
+            if let Some(r) = exchanges.on_event(&l.conn, ev) {
+                let _ = reports.send(r);
+            }
+        }
+        if l.closed {
+            break;
+        }
+        l.flush().await;
+        if l.closed {
+            continue; // the events of a failed write first
+        }
+        let idle = exchanges.is_empty() && held.is_none() && l.conn.close_reason().is_none();
+        let think = held.as_ref().map(|(_, until)| *until);
+        let deadline = l.conn.poll_timeout().map(|t| Clock::from_std(t.to_std(base)));
+        let mut buf = [0u8; 16 * 1024];
+        let mut send = None;
+        tokio::select! {
+            a = assigned.recv(), if idle => match a {
+                Some(a) if a.reused && !pause.is_zero() => held = Some((a, Clock::now() + pause)),
+                Some(a) => send = Some(a),
+                None => l.conn.close(),
+            },
+            () = sleep_until(think.unwrap_or_else(Clock::now)), if think.is_some() => {
+                send = held.take().map(|(a, _)| a);
+            }
+            read = l.sock.read(&mut buf), if !l.eof => match read {
+                Ok(0) => {
+                    l.eof = true;
+                    l.conn.handle_eof(now())
+                }
+                Ok(n) => drop(l.conn.handle_input(now(), &buf[..n])),
+                Err(_) => l.conn.handle_reset(now()),
+            },
+            () = sleep_until(deadline.unwrap_or_else(Clock::now)), if deadline.is_some() => {
+                l.conn.handle_timeout(now())
+            }
+            else => l.closed = true, // nothing left to wait for
+        }
+        if let Some(a) = send {
+            if let Some(r) = exchanges.send(&mut l.conn, head(&a.job), a) {
+                let _ = reports.send(r);
+            }
+        }
+    }
+    // A held assignment was never sent: the `Closed` report gives it back.
+    let _ = reports.send(Report::Closed(id));
 }
 
 /// One socket and its machine.
 struct Link {
     sock: TcpStream,
     conn: Connection,
-    no: usize,
-    sent: usize,
     eof: bool,
     closed: bool,
     base: std::time::Instant,
 }
 
 impl Link {
-    async fn connect(origin: &str, base: std::time::Instant) -> std::io::Result<Link> {
-        let sock = TcpStream::connect(origin).await?;
-        sock.set_nodelay(true)?;
-        let conn = Connection::new(
-            Role::Client,
-            Config::default(),
-            Instant::from_std(base, std::time::Instant::now()),
-        );
-        Ok(Link {
-            sock,
-            conn,
-            no: common::next_conn_no(),
-            sent: 0,
-            eof: false,
-            closed: false,
-            base,
-        })
-    }
-
     fn now(&self) -> Instant {
         Instant::from_std(self.base, std::time::Instant::now())
     }
 
-    /// After the events: write the bytes, carry out the actions.
+    /// Write the machine's bytes, carry out its actions.
     async fn flush(&mut self) {
         let mut out = BytesMut::new();
         while self.conn.poll_transmit(&mut out) > 0 {
@@ -100,130 +224,5 @@ impl Link {
                 }
             }
         }
-    }
-
-    /// Wait for bytes, the machine's next deadline, or `until`.
-    async fn wait(&mut self, until: Option<tokio::time::Instant>) {
-        let deadline = self.conn.poll_timeout().map(|t| t.to_std(self.base).into());
-        let wake = deadline.into_iter().chain(until).min();
-        let mut buf = [0u8; 16 * 1024];
-        tokio::select! {
-            read = self.sock.read(&mut buf), if !self.eof => {
-                let now = self.now();
-                match read {
-                    Ok(0) => {
-                        self.eof = true;
-                        self.conn.handle_eof(now)
-                    }
-                    Ok(n) => drop(self.conn.handle_input(now, &buf[..n])),
-                    Err(_) => self.conn.handle_reset(now),
-                }
-            }
-            () = tokio::time::sleep_until(wake.unwrap_or_else(tokio::time::Instant::now)), if wake.is_some() => {
-                self.conn.handle_timeout(self.now())
-            }
-            else => {}
-        }
-    }
-
-    /// Close gracefully, as the machine directs.
-    async fn finish(mut self) {
-        self.conn.close();
-        while !self.closed {
-            while self.conn.poll_event().is_some() {}
-            self.flush().await;
-            if !self.closed {
-                self.wait(None).await;
-            }
-        }
-    }
-}
-
-async fn worker(origin: &str, work: &WorkList, pause: Duration, base: std::time::Instant) {
-    let mut link: Option<Link> = None;
-    while let Some(job) = work.next() {
-        if link.as_ref().is_some_and(|l| l.conn.is_reusable()) {
-            // Think time before reusing the connection: keep reading, so
-            // an idle close is seen.
-            let until = tokio::time::Instant::now() + pause;
-            while let Some(l) = link
-                .as_mut()
-                .filter(|l| !l.closed && tokio::time::Instant::now() < until)
-            {
-                l.wait(Some(until)).await;
-                while l.conn.poll_event().is_some() {}
-                l.flush().await;
-            }
-        }
-        if let Some(old) = link.take_if(|l| l.closed || !l.conn.is_reusable()) {
-            old.finish().await;
-        }
-        let l = match link.as_mut() {
-            Some(l) => l,
-            None => match Link::connect(origin, base).await {
-                Ok(l) => link.insert(l),
-                Err(e) => {
-                    work.give_up(&job, 0, &format!("connect: {e}"));
-                    continue;
-                }
-            },
-        };
-        fetch(l, &job, work).await;
-    }
-    if let Some(l) = link {
-        l.finish().await;
-    }
-}
-
-/// The request for `job`, built with `http` and converted.
-fn head(job: &Job) -> Result<Request, Box<dyn std::error::Error + Send + Sync>> {
-    let mut req = http::Request::builder()
-        .method(job.method.as_bytes())
-        .uri(&job.path)
-        .header(HOST, &job.authority);
-    if let Some(body) = &job.body {
-        req = req.header(CONTENT_LENGTH, body.len());
-    }
-    Ok(Request::try_from(&req.body(())?)?)
-}
-
-/// Send `job` and drive the connection until it is answered or lost.
-async fn fetch(l: &mut Link, job: &Job, work: &WorkList) {
-    let reused = l.sent > 0;
-    l.sent += 1;
-    let sent = head(job).and_then(|h| Ok(l.conn.send_request(h)?));
-    let id = match sent {
-        Ok(id) => id,
-        Err(e) => return work.give_up(job, l.no, &e.to_string()),
-    };
-    if let Some(body) = &job.body {
-        let _ = l
-            .conn
-            .send_data(id, body)
-            .and_then(|()| l.conn.send_end(id, None));
-    }
-    let (mut status, mut bytes) = (None, 0);
-    loop {
-        while let Some(ev) = l.conn.poll_event() {
-            match ev {
-                Event::Response { head, .. } => status = http::Response::<()>::try_from(&head).ok(),
-                Event::Data { data, .. } => bytes += data.len(),
-                Event::End { id: end, .. } if end == id => {
-                    let status = status.as_ref().map_or(0, |r| r.status().as_u16());
-                    common::report(status, bytes, l.no, reused);
-                    return l.flush().await;
-                }
-                Event::ConnectionLost { reason, unanswered } => {
-                    work.connection_lost(l.no, reason, &unanswered, |u| (u == id).then(|| job.clone()));
-                    return l.flush().await;
-                }
-                _ => {}
-            }
-        }
-        l.flush().await;
-        if l.closed {
-            return;
-        }
-        l.wait(None).await;
     }
 }

@@ -1,16 +1,18 @@
 //! What the example drivers share and what is not I/O: argument parsing,
-//! the listening socket's options, the echo application, and the client's
-//! work list with its retry rule. Every protocol decision stays in h1conn.
+//! the listening socket's options, the echo application, and the clients'
+//! side of h1conn's connection pool (which connection carries which
+//! request, reuse, retries) with the output lines. Every protocol and
+//! pooling decision stays in h1conn.
 // Each example uses part of this module.
 #![allow(dead_code)]
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use h1conn::{CloseReason, Connection, Event, Method, Request, RequestId, Response, Unanswered};
+use h1conn::pool::{ConnId, Origin, Pool, PoolConfig, PoolEvent, PoolRequest};
+use h1conn::{Connection, Event, Instant, KeepAliveHints, Method, Request, RequestId, Response};
 use socket2::{Domain, SockRef, Socket, Type};
 
 /// The servers' listening socket, from `--listen ADDR` (default
@@ -121,7 +123,9 @@ pub(crate) fn answer(conn: &mut Connection, id: RequestId, head: Response, body:
 pub(crate) struct Job {
     /// The URL as given.
     pub(crate) url: String,
-    /// `host:port`, to connect to and to send as Host.
+    /// Where it goes: the pool keeps connections per origin.
+    pub(crate) origin: Origin,
+    /// `host[:port]` as given, sent as Host.
     pub(crate) authority: String,
     /// The origin-form target.
     pub(crate) path: String,
@@ -144,11 +148,11 @@ impl Job {
 
 /// The clients' command line.
 pub(crate) struct ClientArgs {
-    /// The work, grouped by origin (`host:port`), in order.
-    pub(crate) origins: Vec<(String, Arc<WorkList>)>,
-    /// `--parallel N`: connections per origin.
+    /// The work, in order.
+    pub(crate) jobs: Vec<Job>,
+    /// `--parallel N`: connections per origin (the pool's `max_per_origin`).
     pub(crate) parallel: usize,
-    /// `--pause MS`: think time between two requests on one connection,
+    /// `--pause MS`: think time before a request on a reused connection,
     /// during which the blocking client does not read.
     pub(crate) pause: Duration,
 }
@@ -178,88 +182,346 @@ pub(crate) fn client_args() -> ClientArgs {
     if urls.is_empty() {
         die(usage);
     }
-    let mut origins: Vec<(String, Arc<WorkList>)> = Vec::new();
-    for url in urls {
-        let rest = &url["http://".len()..];
-        let (authority, path) = rest.find('/').map_or((rest, "/"), |i| rest.split_at(i));
-        let job = Job {
-            url: url.clone(),
-            authority: authority.to_string(),
-            path: path.to_string(),
-            method: method.clone(),
-            body: body.clone(),
-        };
-        match origins.iter().find(|(o, _)| o == authority) {
-            Some((_, work)) => work.push_back(job),
-            None => {
-                let work = Arc::new(WorkList::default());
-                work.push_back(job);
-                origins.push((authority.to_string(), work));
+    let jobs = urls
+        .into_iter()
+        .map(|url| {
+            let rest = &url["http://".len()..];
+            let (authority, path) = rest.find('/').map_or((rest, "/"), |i| rest.split_at(i));
+            let (host, port) = match authority.rsplit_once(':') {
+                Some((h, p)) if !p.contains(']') => (h, p.parse().unwrap_or_else(|_| die(usage))),
+                _ => (authority, 80),
+            };
+            Job {
+                origin: Origin::http(host, port),
+                authority: authority.to_string(),
+                path: path.to_string(),
+                method: method.clone(),
+                body: body.clone(),
+                url,
             }
-        }
-    }
+        })
+        .collect();
     ClientArgs {
-        origins,
+        jobs,
         parallel,
         pause: Duration::from_millis(pause),
     }
 }
 
-/// The requests of one origin not yet answered, shared by its connections.
-#[derive(Default)]
-pub(crate) struct WorkList {
-    jobs: Mutex<VecDeque<Job>>,
-    lost: AtomicUsize,
+/// The line printed for each response.
+pub(crate) fn report(status: u16, body_bytes: usize, conn_no: u64, reused: bool) {
+    println!("{status} {body_bytes} conn={conn_no} reused={reused}");
 }
 
-impl WorkList {
-    fn push_back(&self, job: Job) {
-        self.jobs.lock().expect("lock").push_back(job);
+/// A connection's number in the output: its pool id, counted from 1.
+pub(crate) fn conn_no(conn: ConnId) -> u64 {
+    conn.0 + 1
+}
+
+// ------------------------------------------------- the clients' pool side
+
+/// A request the pool gave a connection: send it.
+pub(crate) struct Assignment {
+    /// The pool's name for it.
+    pub(crate) request: PoolRequest,
+    /// What to send.
+    pub(crate) job: Job,
+    /// The connection served an earlier exchange.
+    pub(crate) reused: bool,
+}
+
+/// What a connection's driver tells the pool side.
+pub(crate) enum Report {
+    /// The connection asked for by `PoolEvent::Open` is established.
+    Connected(ConnId),
+    /// It could not be opened.
+    ConnectFailed(ConnId, String),
+    /// A response completed, with the connection's verdict on reuse.
+    Done {
+        conn: ConnId,
+        request: PoolRequest,
+        status: u16,
+        body_bytes: usize,
+        reused: bool,
+        reusable: bool,
+        hints: KeepAliveHints,
+    },
+    /// Requests the connection will not answer, each with h1conn's
+    /// verdict on whether resending it is safe.
+    Lost {
+        conn: ConnId,
+        why: String,
+        unanswered: Vec<(PoolRequest, bool)>,
+    },
+    /// The socket is closed: the driver is done with the connection.
+    Closed(ConnId),
+}
+
+/// How a client opens, feeds and closes its connections.
+pub(crate) trait Links {
+    /// Open `conn` to `addr` (`host:port`). It reports `Connected` or
+    /// `ConnectFailed`, and `Closed` at its end.
+    fn open(&mut self, conn: ConnId, addr: &str);
+    /// Hand `conn` a request. If `conn` is gone, its `Closed` report gives
+    /// the request back to the pool.
+    fn assign(&mut self, conn: ConnId, a: Assignment);
+    /// Let `conn` go: it closes gracefully once its exchanges are done.
+    fn close(&mut self, conn: ConnId);
+}
+
+/// Every request of a client goes through one [`Pool`]: this carries out
+/// the pool's decisions with the driver's [`Links`], feeds the pool the
+/// connections' [`Report`]s, and prints the results.
+pub(crate) struct PoolClient {
+    pool: Pool,
+    /// The requests not yet answered or failed.
+    jobs: BTreeMap<PoolRequest, Job>,
+    base: std::time::Instant,
+    opened: usize,
+    answered: usize,
+    reused: usize,
+    lost: usize,
+}
+
+impl PoolClient {
+    /// A pool with `--parallel` connections per origin.
+    pub(crate) fn new(args: &ClientArgs, base: std::time::Instant) -> PoolClient {
+        let config = PoolConfig {
+            max_per_origin: args.parallel,
+            max_idle_per_origin: args.parallel,
+            ..PoolConfig::default()
+        };
+        PoolClient {
+            pool: Pool::new(config),
+            jobs: BTreeMap::new(),
+            base,
+            opened: 0,
+            answered: 0,
+            reused: 0,
+            lost: 0,
+        }
     }
 
-    /// The next job to send.
-    pub(crate) fn next(&self) -> Option<Job> {
-        self.jobs.lock().expect("lock").pop_front()
+    fn now(&self) -> Instant {
+        Instant::from_std(self.base, std::time::Instant::now())
     }
 
-    /// How many requests were reported lost.
-    pub(crate) fn lost(&self) -> usize {
-        self.lost.load(Ordering::Relaxed)
+    /// Queue every job; the pool opens connections for them.
+    pub(crate) fn start(&mut self, jobs: Vec<Job>, links: &mut impl Links) {
+        for job in jobs {
+            let retry_safe = job.method.is_idempotent();
+            let r = self.pool.request(self.now(), job.origin.clone(), retry_safe);
+            self.jobs.insert(r, job);
+        }
+        self.act(links);
     }
 
-    /// A connection ended before these requests were answered: what the
-    /// machine marks retry-safe goes back to the front of the list, to be
-    /// sent on a new connection; the rest is reported, never resent.
-    pub(crate) fn connection_lost(
-        &self,
-        conn_no: usize,
-        reason: CloseReason,
-        unanswered: &[Unanswered],
-        mut job_of: impl FnMut(RequestId) -> Option<Job>,
-    ) {
-        let mut jobs = self.jobs.lock().expect("lock");
-        for u in unanswered.iter().rev() {
-            let Some(job) = job_of(u.id) else { continue };
-            if u.retry_safe {
-                eprintln!(
-                    "conn {conn_no}: {reason:?}; retrying {} {} on a new connection",
-                    u.method, job.url
-                );
-                jobs.push_front(job);
-            } else {
-                self.give_up(&job, conn_no, &format!("{reason:?} (not safe to retry)"));
+    /// Every request was answered or failed.
+    pub(crate) fn finished(&self) -> bool {
+        self.jobs.is_empty()
+    }
+
+    /// When [`on_timeout`](PoolClient::on_timeout) is due (an idle
+    /// connection's deadline).
+    pub(crate) fn deadline(&self) -> Option<std::time::Instant> {
+        self.pool.poll_timeout().map(|t| t.to_std(self.base))
+    }
+
+    /// Time passed.
+    pub(crate) fn on_timeout(&mut self, links: &mut impl Links) {
+        self.pool.handle_timeout(self.now());
+        self.act(links);
+    }
+
+    /// A connection reported.
+    pub(crate) fn on_report(&mut self, r: Report, links: &mut impl Links) {
+        let now = self.now();
+        match r {
+            Report::Connected(conn) => self.pool.connected(now, conn),
+            Report::ConnectFailed(conn, e) => {
+                eprintln!("conn {}: connect: {e}", conn_no(conn));
+                self.pool.connect_failed(now, conn);
+            }
+            Report::Done {
+                conn,
+                request,
+                status,
+                body_bytes,
+                reused,
+                reusable,
+                hints,
+            } => {
+                report(status, body_bytes, conn_no(conn), reused);
+                self.jobs.remove(&request);
+                self.answered += 1;
+                self.reused += usize::from(reused);
+                self.pool.exchange_done(now, conn, request, reusable, hints);
+            }
+            Report::Lost {
+                conn,
+                why,
+                unanswered,
+            } => self.lost(conn, &why, &unanswered, links),
+            Report::Closed(conn) => {
+                links.close(conn);
+                // Requests handed to it that it never took: not sent.
+                let unsent: Vec<_> = self.pool.in_flight(conn).iter().map(|&r| (r, true)).collect();
+                self.lost(conn, "closed before sending", &unsent, links);
+            }
+        }
+        self.act(links);
+    }
+
+    /// The pool requeues what is safe to resend (within its retry budget)
+    /// and fails the rest.
+    fn lost(&mut self, conn: ConnId, why: &str, unanswered: &[(PoolRequest, bool)], links: &mut impl Links) {
+        self.pool.connection_lost(self.now(), conn, unanswered);
+        self.act(links);
+        for (r, _) in unanswered {
+            if let Some(job) = self.jobs.get(r) {
+                let no = conn_no(conn);
+                eprintln!("conn {no}: {why}; retrying {} {}", job.method, job.url);
             }
         }
     }
 
-    /// Report a request that will not be answered.
-    pub(crate) fn give_up(&self, job: &Job, conn_no: usize, why: &str) {
-        println!("lost {} {} conn={conn_no} reason={why}", job.method, job.url);
-        self.lost.fetch_add(1, Ordering::Relaxed);
+    /// Carry out what the pool decided.
+    fn act(&mut self, links: &mut impl Links) {
+        while let Some(ev) = self.pool.poll_event() {
+            match ev {
+                PoolEvent::Open { conn, origin } => {
+                    self.opened += 1;
+                    links.open(conn, &format!("{}:{}", origin.host, origin.port));
+                }
+                PoolEvent::Close { conn } => links.close(conn),
+                PoolEvent::Assign { request, conn } => {
+                    if let Some(job) = self.jobs.get(&request).cloned() {
+                        let reused = self.pool.served(conn) > 0;
+                        links.assign(conn, Assignment { request, job, reused });
+                    }
+                }
+                PoolEvent::Failed { request, error } => {
+                    if let Some(job) = self.jobs.remove(&request) {
+                        println!("lost {} {} ({error})", job.method, job.url);
+                        self.lost += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Print the totals to stderr; the exit status: 1 if a request was lost.
+    pub(crate) fn summary(&self) -> i32 {
+        eprintln!(
+            "{} responses, {} connections opened, {} on a reused connection, {} lost",
+            self.answered, self.opened, self.reused, self.lost
+        );
+        i32::from(self.lost > 0)
     }
 }
 
-/// The line printed for each response.
-pub(crate) fn report(status: u16, body_bytes: usize, conn_no: usize, reused: bool) {
-    println!("{status} {body_bytes} conn={conn_no} reused={reused}");
+/// A connection's side: its requests in flight, and what the machine's
+/// events mean for the pool.
+pub(crate) struct Exchanges {
+    conn: ConnId,
+    list: VecDeque<InFlight>,
+}
+
+struct InFlight {
+    id: RequestId,
+    request: PoolRequest,
+    reused: bool,
+    status: u16,
+    body_bytes: usize,
+}
+
+impl Exchanges {
+    /// Nothing in flight yet on `conn`.
+    pub(crate) fn new(conn: ConnId) -> Exchanges {
+        Exchanges {
+            conn,
+            list: VecDeque::new(),
+        }
+    }
+
+    /// No request in flight.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Send `a` (its head built by the driver) on `c`. A request the machine
+    /// refuses (the connection is closing) was never sent: reported lost,
+    /// safe to resend.
+    pub(crate) fn send(&mut self, c: &mut Connection, head: Request, a: Assignment) -> Option<Report> {
+        let id = match c.send_request(head) {
+            Ok(id) => id,
+            Err(e) => {
+                return Some(Report::Lost {
+                    conn: self.conn,
+                    why: e.to_string(),
+                    unanswered: vec![(a.request, true)],
+                })
+            }
+        };
+        if let Some(body) = &a.job.body {
+            let _ = c.send_data(id, body).and_then(|()| c.send_end(id, None));
+        }
+        self.list.push_back(InFlight {
+            id,
+            request: a.request,
+            reused: a.reused,
+            status: 0,
+            body_bytes: 0,
+        });
+        None
+    }
+
+    /// An event of `c`: a completed response or lost requests make a report.
+    pub(crate) fn on_event(&mut self, c: &Connection, ev: Event) -> Option<Report> {
+        match ev {
+            Event::Response { id, head } => self.get(id)?.status = head.status(),
+            Event::Data { id, data } => self.get(id)?.body_bytes += data.len(),
+            Event::End { id, .. } => {
+                let x = self.take(id)?;
+                // The machine's verdict: reusable once nothing else is in
+                // flight; while pipelining, whether it proved persistent.
+                let reusable = if self.list.is_empty() {
+                    c.is_reusable()
+                } else {
+                    c.is_proven_persistent()
+                };
+                return Some(Report::Done {
+                    conn: self.conn,
+                    request: x.request,
+                    status: x.status,
+                    body_bytes: x.body_bytes,
+                    reused: x.reused,
+                    reusable,
+                    hints: c.keep_alive_hints(),
+                });
+            }
+            Event::ConnectionLost { reason, unanswered } => {
+                let unanswered = unanswered
+                    .iter()
+                    .filter_map(|u| Some((self.take(u.id)?.request, u.retry_safe)))
+                    .collect();
+                return Some(Report::Lost {
+                    conn: self.conn,
+                    why: format!("{reason:?}"),
+                    unanswered,
+                });
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn get(&mut self, id: RequestId) -> Option<&mut InFlight> {
+        self.list.iter_mut().find(|x| x.id == id)
+    }
+
+    fn take(&mut self, id: RequestId) -> Option<InFlight> {
+        let i = self.list.iter().position(|x| x.id == id)?;
+        self.list.remove(i)
+    }
 }
