@@ -462,6 +462,10 @@ impl Connection {
         // Append no more than the limits allow, decoding between slices, so
         // the buffer never holds more than the largest limit: a limit is
         // judged before the bytes it governs are kept.
+        // Reserve once for the whole read: events from earlier slices still
+        // hold parts of the buffer, and growing it then would copy it.
+        self.rbuf
+            .reserve(take.min(self.buffer_room().max(self.config.max_read_ahead)));
         let mut taken = 0;
         while taken < take {
             let room = self.buffer_room();

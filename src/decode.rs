@@ -321,7 +321,9 @@ impl Decoder {
             while buf[skip..].starts_with(b"\r\n") {
                 skip += 2;
             }
-            let _ = buf.split_to(skip);
+            if skip > 0 {
+                let _ = buf.split_to(skip);
+            }
             if buf[..] == b"\r"[..] {
                 // Maybe the start of another empty line: wait for its LF
                 // rather than judge a one-byte request line.

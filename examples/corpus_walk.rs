@@ -1,0 +1,92 @@
+//! The callgrind harness behind `scripts/callgrind.sh`: walks one corpus of `benches/parse.rs`
+//! (the generators and walkers are shared through `benches/corpus/mod.rs`) a given number of
+//! times with one walker, so that instruction counts can be read per message.
+//!
+//! ```text
+//! cargo run --release --example corpus_walk -- CORPUS WALKER ITERATIONS
+//! ```
+//!
+//! `CORPUS` is `requests_1k`, `responses_1k` or `plaintext_10k`; `WALKER` is `h1conn` or
+//! `httparse`.
+//!
+//! Only the walk itself runs inside [`measured_h1conn`] / [`measured_httparse`] (never inlined),
+//! so `valgrind --tool=callgrind --toggle-collect='*measured_*'` counts exactly what the
+//! criterion bench times: building the corpus, copying it into a fresh `BytesMut` and making
+//! the decoder stay outside, as in the bench's `iter_batched` setup. The walk is checked once
+//! against the generator's tally before the measured iterations. One line on stdout says what
+//! ran: `corpus=… walker=… iterations=… messages=… bytes=…`.
+
+#[path = "../benches/corpus/mod.rs"]
+mod corpus;
+
+use std::hint::black_box;
+use std::process::exit;
+
+use bytes::BytesMut;
+use h1conn::{Decoder, Role};
+
+use corpus::{corpora, h1conn_walk, httparse_walk, new_decoder, Tally};
+
+/// One h1conn walk: the decoder and the buffer come in ready, the (drained) buffer goes back
+/// out so that freeing it is not counted either.
+#[inline(never)]
+fn measured_h1conn(dec: Decoder, buf: BytesMut) -> (Tally, usize, BytesMut) {
+    h1conn_walk(dec, buf)
+}
+
+/// One httparse walk over the same bytes.
+#[inline(never)]
+fn measured_httparse(role: Role, buf: &[u8]) -> Tally {
+    httparse_walk(role, buf)
+}
+
+fn usage() -> ! {
+    eprintln!("usage: corpus_walk <requests_1k|responses_1k|plaintext_10k> <h1conn|httparse> <iterations>");
+    exit(2)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [name, walker, iterations] = &args[..] else {
+        usage()
+    };
+    let Ok(iterations) = iterations.parse::<usize>() else {
+        usage()
+    };
+    let Some(corpus) = corpora().into_iter().find(|c| c.name == name) else {
+        usage()
+    };
+    // Once, unmeasured: the walker agrees with the generator.
+    match walker.as_str() {
+        "h1conn" => {
+            let (tally, ends, _) = h1conn_walk(new_decoder(&corpus), BytesMut::from(&corpus.bytes[..]));
+            assert_eq!(tally, corpus.expected, "{name}: h1conn");
+            assert_eq!(ends, corpus.expected.messages, "{name}: h1conn End items");
+            for _ in 0..iterations {
+                let (dec, buf) = (new_decoder(&corpus), BytesMut::from(&corpus.bytes[..]));
+                let (tally, _, buf) = black_box(measured_h1conn(dec, buf));
+                assert_eq!(tally, corpus.expected);
+                drop(buf);
+            }
+        }
+        "httparse" => {
+            assert_eq!(
+                httparse_walk(corpus.role, &corpus.bytes),
+                corpus.expected,
+                "{name}: httparse"
+            );
+            for _ in 0..iterations {
+                let buf = BytesMut::from(&corpus.bytes[..]);
+                let tally = black_box(measured_httparse(corpus.role, &buf));
+                assert_eq!(tally, corpus.expected);
+                drop(buf);
+            }
+        }
+        _ => usage(),
+    }
+    println!(
+        "corpus={name} walker={walker} iterations={iterations} messages={} bytes={}",
+        corpus.expected.messages,
+        corpus.bytes.len()
+    );
+}
