@@ -204,8 +204,9 @@ struct Ticket {
     origin: Origin,
     retry_safe: bool,
     retries_left: u32,
-    /// After a stale-connection loss: only a fresh connection will do.
-    needs_fresh: bool,
+    /// After a stale-connection loss: only a connection opened after the
+    /// loss (id at least this) will do; 0 for any.
+    min_conn: u64,
 }
 
 /// The pool. See the [module docs](self).
@@ -286,7 +287,7 @@ impl Pool {
                 origin: origin.clone(),
                 retry_safe,
                 retries_left: self.config.retry_budget,
-                needs_fresh: false,
+                min_conn: 0,
             },
         );
         self.queues.entry(origin).or_default().push_back(id);
@@ -399,7 +400,9 @@ impl Pool {
             };
             if safe && t.retries_left > 0 {
                 t.retries_left -= 1;
-                t.needs_fresh |= reused;
+                if reused {
+                    t.min_conn = self.next_conn;
+                }
                 let o = t.origin.clone();
                 self.queues.entry(o).or_default().push_front(request);
             } else {
@@ -493,8 +496,8 @@ impl Pool {
                     self.pop_front(&origin);
                     continue;
                 };
-                let (needs_fresh, retry_safe) = (t.needs_fresh, t.retry_safe);
-                if let Some(conn) = self.pick(&origin, needs_fresh, retry_safe) {
+                let (min_conn, retry_safe) = (t.min_conn, t.retry_safe);
+                if let Some(conn) = self.pick(&origin, min_conn, retry_safe) {
                     self.pop_front(&origin);
                     let c = self.conns.get_mut(&conn);
                     if let Some(c) = c {
@@ -517,7 +520,15 @@ impl Pool {
                     break;
                 }
                 if self.connections_to(&origin) >= self.config.max_per_origin {
-                    break;
+                    // A retry that needs a fresh connection may replace an
+                    // idle one opened before the loss (likely stale too).
+                    match self.lru_idle(|c| c.origin == origin) {
+                        Some(old) if min_conn > 0 && old.0 < min_conn => {
+                            self.conns.remove(&old);
+                            self.events.push_back(PoolEvent::Close { conn: old });
+                        }
+                        _ => break,
+                    }
                 }
                 if self.conns.len() >= self.config.max_total {
                     // Make room by closing the least recently used idle
@@ -560,14 +571,14 @@ impl Pool {
         }
     }
 
-    fn pick(&self, origin: &Origin, needs_fresh: bool, retry_safe: bool) -> Option<ConnId> {
+    fn pick(&self, origin: &Origin, min_conn: u64, retry_safe: bool) -> Option<ConnId> {
         let usable =
-            |c: &Conn| &c.origin == origin && c.requests_left != Some(0) && (!needs_fresh || c.served == 0);
+            |id: &ConnId, c: &Conn| id.0 >= min_conn && &c.origin == origin && c.requests_left != Some(0);
         // Most recently used idle connection first.
         let idle = self
             .conns
             .iter()
-            .filter(|(_, c)| usable(c))
+            .filter(|(id, c)| usable(id, c))
             .filter_map(|(id, c)| match c.state {
                 ConnState::Idle { since, .. } => Some((since, *id)),
                 _ => None,
@@ -581,8 +592,8 @@ impl Pool {
             return self
                 .conns
                 .iter()
-                .filter(|(_, c)| {
-                    usable(c)
+                .filter(|(id, c)| {
+                    usable(id, c)
                         && c.proven
                         && matches!(c.state, ConnState::Busy)
                         && c.in_flight.len() < self.config.pipeline_depth

@@ -490,3 +490,34 @@ proptest! {
         prop_assert!(pending.is_empty(), "requests never assigned or failed: {pending:?}");
     }
 }
+
+/// Found by the `pool` fuzz target: with one connection per origin, two
+/// retried requests that needed a fresh connection waited forever once the
+/// fresh connection had served the first of them (it was no longer
+/// "unused"). A fresh connection now means one opened after the loss.
+#[test]
+fn retried_requests_share_the_connection_opened_after_the_loss() {
+    let mut pool = Pool::new(PoolConfig {
+        max_per_origin: 1,
+        pipeline_depth: 2,
+        ..PoolConfig::default()
+    });
+    let r0 = pool.request(t(0), a(), true);
+    let c0 = opens(&drain(&mut pool))[0];
+    pool.connected(t(0), c0);
+    drain(&mut pool);
+    let r1 = pool.request(t(1), a(), true);
+    let r2 = pool.request(t(1), a(), true);
+    pool.exchange_done(t(2), c0, r0, true, KeepAliveHints::default());
+    assert_eq!(
+        assigns(&drain(&mut pool)).len(),
+        2,
+        "pipelined on the proven connection"
+    );
+    pool.connection_lost(t(3), c0, &[(r1, true), (r2, true)]);
+    let c1 = opens(&drain(&mut pool))[0];
+    pool.connected(t(4), c1);
+    assert_eq!(assigns(&drain(&mut pool)), [(r1, c1)]);
+    pool.exchange_done(t(5), c1, r1, true, KeepAliveHints::default());
+    assert_eq!(assigns(&drain(&mut pool)), [(r2, c1)]);
+}
