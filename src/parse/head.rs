@@ -383,34 +383,17 @@ pub(crate) fn first_control(v: &[u8]) -> Option<usize> {
         .map(|p| at + p)
 }
 
-/// The first byte of `v` that may not appear in a field value (a control
-/// byte other than HTAB, or DEL), eight bytes at a time: a word with no
-/// byte below 0x20 and none equal to 0x7F needs no closer look.
+/// The first byte of `v` that may not appear in a field value: a control
+/// byte other than HTAB, or DEL ([`first_control`], stepping over tabs).
 #[inline]
-fn first_invalid_value_byte(v: &[u8]) -> Option<u8> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = v.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        // Flags (at least) every byte below 0x20, and every byte equal to
-        // 0x7F; may flag more, which the byte loop then clears.
-        let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-        let x = w ^ (ONES * 0x7f);
-        let is_del = x.wrapping_sub(ONES) & !x & HIGH;
-        if below_space | is_del != 0 {
-            if let Some(&b) = chunk.iter().find(|&&b| !FIELD_VALUE[b as usize]) {
-                return Some(b);
-            }
+fn first_invalid_value_byte(mut v: &[u8]) -> Option<u8> {
+    while let Some(p) = first_control(v) {
+        if v[p] != b'\t' {
+            return Some(v[p]);
         }
+        v = &v[p + 1..];
     }
-    chunks
-        .remainder()
-        .iter()
-        .find(|&&b| !FIELD_VALUE[b as usize])
-        .copied()
+    None
 }
 
 #[cfg(test)]
