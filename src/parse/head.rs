@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::framing::HeadInfo;
 use crate::limits::Limits;
 use crate::message::Version;
-use crate::parse::chars::{is_ows, trim_ows, FIELD_VALUE, REASON, TARGET, TCHAR};
+use crate::parse::chars::{is_ows, trim_ows, REASON, TARGET, TCHAR};
 
 /// What the scanner is reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -399,6 +399,7 @@ fn first_invalid_value_byte(mut v: &[u8]) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::chars::FIELD_VALUE;
 
     fn scan(kind: HeadKind, input: &[u8]) -> Result<Option<usize>, Error> {
         HeadScanner::default().scan(input, kind, &Limits::default())
