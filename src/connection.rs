@@ -217,6 +217,8 @@ struct Exchange {
     released: bool,
     /// Offset in the output stream of this exchange's first byte.
     first_byte: Option<u64>,
+    /// Server: the request was HTTP/1.0 (no 1xx, no chunked answers).
+    http10: bool,
     /// The request is complete (written by a client, received by a server).
     req_done: bool,
     /// Client: the request's bytes not yet allowed out (head, then body).
@@ -251,6 +253,7 @@ impl Exchange {
             expect_continue: false,
             released: false,
             first_byte: None,
+            http10: false,
             req_done: false,
             pending_head: None,
             held_body: BytesMut::new(),
@@ -632,7 +635,7 @@ impl Connection {
         let status = head.status;
         let out_before = self.out.len();
         if head.is_interim() && status != 101 {
-            if ex.req_version_10() {
+            if ex.http10 {
                 return Err(Error::InvalidState); // no 1xx to HTTP/1.0 (RFC 9110 §15.2)
             }
             if status == 100 {
@@ -669,7 +672,7 @@ impl Connection {
             &head.info,
         )
         .map_err(|_| Error::IllegalFraming)?;
-        let http10 = ex.req_version_10();
+        let http10 = ex.http10;
         // Fields the machine adds (at most three), without allocating.
         let mut extra: [&[u8]; 3] = [&[]; 3];
         let mut n_extra = 0;
@@ -1017,7 +1020,7 @@ impl Connection {
                 ex.expect_continue = head.expects_continue() && head.version == Version::Http11;
                 ex.delivered = true;
                 if head.version == Version::Http10 {
-                    ex.first_byte = Some(u64::MAX); // marks an HTTP/1.0 request
+                    ex.http10 = true;
                 }
                 self.exchanges.push_back(ex);
                 self.timers.clear(Timer::Idle);
@@ -1421,10 +1424,6 @@ impl Connection {
 }
 
 impl Exchange {
-    fn req_version_10(&self) -> bool {
-        self.first_byte == Some(u64::MAX)
-    }
-
     fn req_done_body_empty(&self) -> bool {
         self.encoder
             .as_ref()
