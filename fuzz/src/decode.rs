@@ -127,7 +127,13 @@ impl std::ops::Deref for Rest {
 /// The request a client input byte selects: GET, HEAD, CONNECT, POST or
 /// OPTIONS, and whether it offered an upgrade (bit 7).
 pub fn client_method(b: u8) -> (Method, bool) {
-    let m = [Method::GET, Method::HEAD, Method::CONNECT, Method::POST, Method::OPTIONS];
+    let m = [
+        Method::GET,
+        Method::HEAD,
+        Method::CONNECT,
+        Method::POST,
+        Method::OPTIONS,
+    ];
     (m[usize::from(b & 0x7f) % 5].clone(), b & 0x80 != 0)
 }
 
@@ -217,7 +223,11 @@ pub fn drive(role: Role, input: &DecodeInput, pieces: &[&[u8]]) -> Vec<Item> {
     // the limits, one lone CR before a request line, which may be half of an
     // empty line the server skips (it waits for the LF rather than count it
     // against a limit of 0).
-    let hold = limits.max_head_bytes.max(limits.max_chunk_line).max(limits.max_trailer_bytes).max(1);
+    let hold = limits
+        .max_head_bytes
+        .max(limits.max_chunk_line)
+        .max(limits.max_trailer_bytes)
+        .max(1);
     for piece in pieces {
         if dec.is_mid_head() {
             assert!(
@@ -228,7 +238,12 @@ pub fn drive(role: Role, input: &DecodeInput, pieces: &[&[u8]]) -> Vec<Item> {
             );
         }
         if !dec.is_finished() && !dec.is_paused() {
-            assert!(buf.len() <= hold, "buffer holds {} bytes, bound {}", buf.len(), hold);
+            assert!(
+                buf.len() <= hold,
+                "buffer holds {} bytes, bound {}",
+                buf.len(),
+                hold
+            );
         }
         buf.extend_from_slice(piece);
         chk.drain(&mut dec, &mut buf, &mut feed);
@@ -240,7 +255,11 @@ pub fn drive(role: Role, input: &DecodeInput, pieces: &[&[u8]]) -> Vec<Item> {
         Some(Item::Closed | Item::Switched | Item::Error(_)) => true,
         _ => dec.is_switched(),
     };
-    assert!(ended, "EOF drained without Closed/Switched/error: {:?}", chk.items.last());
+    assert!(
+        ended,
+        "EOF drained without Closed/Switched/error: {:?}",
+        chk.items.last()
+    );
     chk.drain(&mut dec, &mut buf, &mut feed);
     chk.items
 }
@@ -326,7 +345,11 @@ impl Checker {
                         !matches!(self.expect, Expect::Over),
                         "error {e:?} after the stream ended"
                     );
-                    assert_eq!(e.side(), h1conn::Side::Remote, "decoder error from the local side: {e:?}");
+                    assert_eq!(
+                        e.side(),
+                        h1conn::Side::Remote,
+                        "decoder error from the local side: {e:?}"
+                    );
                     assert!(dec.is_finished());
                     self.error = Some(e);
                     self.expect = Expect::Over;
@@ -385,15 +408,19 @@ impl Checker {
             }
             (Expect::Head, Decoded::Response(resp)) => {
                 assert_eq!(self.role, Role::Client, "response in server role");
-                let (method, offered) =
-                    self.outstanding.front().cloned().expect("response with nothing outstanding");
+                let (method, offered) = self
+                    .outstanding
+                    .front()
+                    .cloned()
+                    .expect("response with nothing outstanding");
                 if resp.status() == 101 {
                     assert!(
                         offered && resp.fields().contains("upgrade"),
                         "101 accepted (offered {offered}) without an offer or an Upgrade field"
                     );
                 }
-                let framing = response_framing(&resp, &method).expect("decoder accepted a response it cannot frame");
+                let framing =
+                    response_framing(&resp, &method).expect("decoder accepted a response it cannot frame");
                 let next = if framing == Framing::Switch {
                     self.outstanding.pop_front();
                     Expect::Switch
@@ -480,7 +507,11 @@ impl Checker {
                 }
                 let paused = dec.is_paused();
                 if self.role == Role::Server {
-                    assert_eq!(paused, connect || upgrade, "paused after End (connect {connect}, upgrade {upgrade})");
+                    assert_eq!(
+                        paused,
+                        connect || upgrade,
+                        "paused after End (connect {connect}, upgrade {upgrade})"
+                    );
                 } else {
                     assert!(!paused, "client decoder paused");
                 }

@@ -21,9 +21,21 @@ use h1conn::{Action, Config, Connection, Event, Instant, Method, Request, Reques
 #[derive(Arbitrary, Debug, Clone)]
 pub enum Op {
     /// The client sends a request (method by index, optional body).
-    Send { method: u8, body: u8, chunked: bool, close: bool, expect: bool, http10: bool },
+    Send {
+        method: u8,
+        body: u8,
+        chunked: bool,
+        close: bool,
+        expect: bool,
+        http10: bool,
+    },
     /// The server answers its oldest unanswered request.
-    Answer { status: u8, body: u8, chunked: bool, close: bool },
+    Answer {
+        status: u8,
+        body: u8,
+        chunked: bool,
+        close: bool,
+    },
     /// Up to `max` bytes travel client → server.
     ToServer { max: u16 },
     /// Up to `max` bytes travel server → client.
@@ -68,14 +80,24 @@ impl Side {
     }
 }
 
-const METHODS: [Method; 5] = [Method::GET, Method::HEAD, Method::POST, Method::PUT, Method::DELETE];
+const METHODS: [Method; 5] = [
+    Method::GET,
+    Method::HEAD,
+    Method::POST,
+    Method::PUT,
+    Method::DELETE,
+];
 const STATUSES: [u16; 6] = [200, 204, 304, 404, 500, 100];
 
 /// Run one input; panics on a broken invariant.
 pub fn run(input: &LifecycleInput) {
     let config = |depth: u8, max: u8| Config {
         pipeline_depth: usize::from(depth % 4) + 1,
-        max_requests: if max == 0 { None } else { Some(u64::from(max % 8) + 1) },
+        max_requests: if max == 0 {
+            None
+        } else {
+            Some(u64::from(max % 8) + 1)
+        },
         ..Config::default()
     };
     let cfg = config(input.pipeline_depth, input.max_requests);
@@ -96,7 +118,14 @@ pub fn run(input: &LifecycleInput) {
 
     for op in input.ops.iter().take(200) {
         match op.clone() {
-            Op::Send { method, body, chunked, close, expect, http10 } => {
+            Op::Send {
+                method,
+                body,
+                chunked,
+                close,
+                expect,
+                http10,
+            } => {
                 if client.closed {
                     continue;
                 }
@@ -128,8 +157,15 @@ pub fn run(input: &LifecycleInput) {
                     }
                 }
             }
-            Op::Answer { status, body, chunked, close } => {
-                let Some(id) = to_answer.front().copied() else { continue };
+            Op::Answer {
+                status,
+                body,
+                chunked,
+                close,
+            } => {
+                let Some(id) = to_answer.front().copied() else {
+                    continue;
+                };
                 let status = STATUSES[usize::from(status) % STATUSES.len()];
                 let body = usize::from(body % 40);
                 let mut b = Response::builder(status);
@@ -181,9 +217,16 @@ pub fn run(input: &LifecycleInput) {
         }
         // Drain both sides and check.
         for is_server in [false, true] {
-            let (side, other) = if is_server { (&mut server, &mut client) } else { (&mut client, &mut server) };
+            let (side, other) = if is_server {
+                (&mut server, &mut client)
+            } else {
+                (&mut client, &mut server)
+            };
             while let Some(ev) = side.conn.poll_event() {
-                assert!(!side.closed || matches!(ev, Event::PeerClosed), "event after close: {ev:?}");
+                assert!(
+                    !side.closed || matches!(ev, Event::PeerClosed),
+                    "event after close: {ev:?}"
+                );
                 match ev {
                     Event::Request { id, .. } => to_answer.push_back(id),
                     Event::Response { id, .. } => {

@@ -14,12 +14,30 @@ use h1conn::{Instant, KeepAliveHints};
 /// One operation.
 #[derive(Arbitrary, Debug, Clone)]
 pub enum PoolOp {
-    Request { origin: u8, safe: bool },
-    Connect { pick: u8, ok: bool },
-    Done { pick: u8, reusable: bool, timeout: u8, max: u8 },
-    Lose { pick: u8, safe: bool },
-    Cancel { pick: u8 },
-    Advance { ms: u16 },
+    Request {
+        origin: u8,
+        safe: bool,
+    },
+    Connect {
+        pick: u8,
+        ok: bool,
+    },
+    Done {
+        pick: u8,
+        reusable: bool,
+        timeout: u8,
+        max: u8,
+    },
+    Lose {
+        pick: u8,
+        safe: bool,
+    },
+    Cancel {
+        pick: u8,
+    },
+    Advance {
+        ms: u16,
+    },
 }
 
 /// Settings and operations.
@@ -51,18 +69,23 @@ pub fn run(input: &PoolInput) {
     let mut pending: BTreeSet<PoolRequest> = BTreeSet::new();
 
     let apply = |pool: &mut Pool,
-                     connecting: &mut Vec<ConnId>,
-                     open: &mut BTreeMap<ConnId, VecDeque<PoolRequest>>,
-                     pending: &mut BTreeSet<PoolRequest>| {
+                 connecting: &mut Vec<ConnId>,
+                 open: &mut BTreeMap<ConnId, VecDeque<PoolRequest>>,
+                 pending: &mut BTreeSet<PoolRequest>| {
         while let Some(ev) = pool.poll_event() {
             match ev {
                 PoolEvent::Open { conn, .. } => connecting.push(conn),
                 PoolEvent::Close { conn } => {
-                    assert!(open.get(&conn).is_none_or(|q| q.is_empty()), "closed a busy connection");
+                    assert!(
+                        open.get(&conn).is_none_or(|q| q.is_empty()),
+                        "closed a busy connection"
+                    );
                     open.remove(&conn);
                 }
                 PoolEvent::Assign { request, conn } => {
-                    let q = open.get_mut(&conn).expect("assigned to a connection that is not open");
+                    let q = open
+                        .get_mut(&conn)
+                        .expect("assigned to a connection that is not open");
                     q.push_back(request);
                     assert!(q.len() <= cfg.pipeline_depth, "pipeline deeper than configured");
                 }
@@ -95,8 +118,17 @@ pub fn run(input: &PoolInput) {
                     }
                 }
             }
-            PoolOp::Done { pick, reusable, timeout, max } => {
-                let busy: Vec<ConnId> = open.iter().filter(|(_, q)| !q.is_empty()).map(|(c, _)| *c).collect();
+            PoolOp::Done {
+                pick,
+                reusable,
+                timeout,
+                max,
+            } => {
+                let busy: Vec<ConnId> = open
+                    .iter()
+                    .filter(|(_, q)| !q.is_empty())
+                    .map(|(c, _)| *c)
+                    .collect();
                 if !busy.is_empty() {
                     let c = busy[usize::from(pick) % busy.len()];
                     let r = open.get_mut(&c).and_then(|q| q.pop_front()).expect("busy");
@@ -142,5 +174,8 @@ pub fn run(input: &PoolInput) {
         }
         apply(&mut pool, &mut connecting, &mut open, &mut pending);
     }
-    assert!(pending.is_empty(), "requests never assigned or failed: {pending:?}");
+    assert!(
+        pending.is_empty(),
+        "requests never assigned or failed: {pending:?}"
+    );
 }

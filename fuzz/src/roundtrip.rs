@@ -214,7 +214,10 @@ fn body(framing: Framing, spec: &BodySpec, out: &mut BytesMut) -> Option<(Vec<u8
 
 fn add_body_framing(spec: &BodySpec) -> Option<(&'static str, String)> {
     match spec {
-        BodySpec::Length(p) => Some(("Content-Length", p.iter().map(Vec::len).sum::<usize>().to_string())),
+        BodySpec::Length(p) => Some((
+            "Content-Length",
+            p.iter().map(Vec::len).sum::<usize>().to_string(),
+        )),
         BodySpec::Chunked { .. } => Some(("Transfer-Encoding", "chunked".to_string())),
         BodySpec::Empty | BodySpec::Bare(_) => None,
     }
@@ -261,7 +264,12 @@ fn build_request(spec: &MessageSpec, out: &mut BytesMut) -> Option<Built> {
     Some(Built { items, last })
 }
 
-fn build_response(spec: &MessageSpec, answering: &Method, offered: bool, out: &mut BytesMut) -> Option<Built> {
+fn build_response(
+    spec: &MessageSpec,
+    answering: &Method,
+    offered: bool,
+    out: &mut BytesMut,
+) -> Option<Built> {
     let mut b = Response::builder(spec.status % 600).version(version(spec.http10));
     if let Some(r) = &spec.reason {
         b = b.reason(r);
@@ -328,13 +336,17 @@ pub fn run(input: &RoundtripInput) -> Outcome {
             };
             // A method pushed for a message that is then refused is harmless:
             // nothing answers it, and EOF after a complete message is Closed.
-            let Some(b) = build_response(spec, &m, offered, &mut out) else { break };
+            let Some(b) = build_response(spec, &m, offered, &mut out) else {
+                break;
+            };
             if matches!(b.items.last(), Some(Item::Response(_))) {
                 interim_for = Some((m, offered));
             }
             b
         } else {
-            let Some(b) = build_request(spec, &mut out) else { break };
+            let Some(b) = build_request(spec, &mut out) else {
+                break;
+            };
             b
         };
         wire.extend_from_slice(&out);
@@ -358,7 +370,11 @@ pub fn run(input: &RoundtripInput) -> Outcome {
     }
     let mut got: Vec<Item> = Vec::new();
     let mut buf = BytesMut::new();
-    let step = if input.split == 0 { wire.len().max(1) } else { usize::from(input.split) };
+    let step = if input.split == 0 {
+        wire.len().max(1)
+    } else {
+        usize::from(input.split)
+    };
     let mut failed = false;
     for piece in wire.chunks(step) {
         buf.extend_from_slice(piece);
@@ -448,7 +464,11 @@ mod tests {
                         msg(2, 200, BodySpec::Bare(vec![b"tunnel".to_vec()])),
                     ],
                 };
-                assert_eq!(run(&input), Outcome::Checked(if client { 4 } else { 3 }), "client {client}");
+                assert_eq!(
+                    run(&input),
+                    Outcome::Checked(if client { 4 } else { 3 }),
+                    "client {client}"
+                );
             }
         }
     }

@@ -103,6 +103,11 @@ impl HeadScanner {
                 Some(_) => (memchr::memchr(b'\n', rest), false),
             };
             let Some(lf) = lf else {
+                if buf.is_empty() {
+                    // Nothing of this head has arrived: no byte has exceeded
+                    // a limit yet, even a limit of 0 (split invariance).
+                    return Ok(None);
+                }
                 // A partial line: refuse it now if no completion can fit.
                 let line_t = (rest.len() >= line_limit).then_some(s.saturating_add(line_limit));
                 let total_t = (buf.len() >= total_limit).then_some(total_limit);
