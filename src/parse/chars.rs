@@ -34,6 +34,12 @@ class!(FIELD_VALUE, b => b == b'\t' || b == b' ' || (b >= 0x21 && b != 0x7f));
 // `>`, `\`, `` ` ``, controls, SP, DEL or bytes above 0x7E.
 class!(TARGET, b => b >= 0x21 && b <= 0x7e && !matches!(b, b'#' | b'<' | b'>' | b'\\' | b'`'));
 
+// TARGET without "%", which must start a pct-encoded octet.
+class!(TARGET_PLAIN, b => TARGET[b as usize] && b != b'%');
+
+// reg-name / IPv4address bytes without "%" (the fast path of is_authority).
+class!(HOST_PLAIN, b => HOST[b as usize] && b != b'%');
+
 // reason-phrase = 1*( HTAB / SP / VCHAR / obs-text )          (RFC 9112 §4)
 class!(REASON, b => b == b'\t' || b == b' ' || (b >= 0x21 && b != 0x7f));
 
@@ -78,19 +84,11 @@ pub(crate) fn is_authority(s: &[u8], require_port: bool) -> bool {
     // Fast path: a reg-name or IPv4 address of plain bytes, and an optional
     // all-digit port, in one pass.
     if !require_port && !s.is_empty() {
-        let mut colon = None;
-        let plain = s.iter().enumerate().all(|(i, &b)| {
-            if b == b':' && colon.is_none() {
-                colon = Some(i);
-                true
-            } else if colon.is_some() {
-                b.is_ascii_digit()
-            } else {
-                HOST[b as usize] && b != b'%'
-            }
-        });
-        if plain {
-            return true;
+        let host_len = s.iter().take_while(|&&b| HOST_PLAIN[b as usize]).count();
+        match s.get(host_len) {
+            None => return true,
+            Some(b':') if s[host_len + 1..].iter().all(u8::is_ascii_digit) => return true,
+            _ => {}
         }
     }
     let (host, port) = if let Some(rest) = s.strip_prefix(b"[") {

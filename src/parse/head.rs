@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::framing::HeadInfo;
 use crate::limits::Limits;
 use crate::message::Version;
-use crate::parse::chars::{is_ows, trim_ows, REASON, TARGET, TCHAR};
+use crate::parse::chars::{is_ows, trim_ows, REASON, TARGET_PLAIN, TCHAR};
 
 /// What the scanner is reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,8 +199,17 @@ impl HeadScanner {
             Some(b' ') | None => return Err(Error::InvalidRequestLine),
             Some(_) => return Err(Error::InvalidMethod),
         }
-        let Some(last_sp) = memchr::memrchr(b' ', line) else {
-            return Err(Error::InvalidRequestLine);
+        // The version is eight bytes, so in a well-formed line the last SP
+        // is nine from the end; otherwise search for it.
+        let (last_sp, version) = match line.len().checked_sub(9) {
+            Some(i) if i > method_len && line[i] == b' ' => match parse_version(&line[i + 1..]) {
+                Ok(v) => (i, Some(v)),
+                Err(_) => (memchr::memrchr(b' ', line).unwrap_or(i), None),
+            },
+            _ => match memchr::memrchr(b' ', line) {
+                Some(i) => (i, None),
+                None => return Err(Error::InvalidRequestLine),
+            },
         };
         if last_sp == method_len {
             // Only two parts: no target or no version (HTTP/0.9 style).
@@ -214,16 +223,17 @@ impl HeadScanner {
         if target.is_empty() {
             return Err(Error::InvalidRequestLine);
         }
-        if let Some(&bad) = target.iter().find(|&&b| !TARGET[b as usize]) {
-            return Err(if bad == b'\r' {
-                Error::BareCr
-            } else {
-                Error::InvalidTarget
-            });
+        // Bytes first, then the version, then the escapes and the form.
+        let escapes_ok = check_target_bytes(target)?;
+        let version = match version {
+            Some(v) => v,
+            None => parse_version(&line[last_sp + 1..])?,
+        };
+        if !escapes_ok {
+            return Err(Error::InvalidTarget);
         }
-        let version = parse_version(&line[last_sp + 1..])?;
         let method = &line[..method_len];
-        crate::parse::target::check_form_bytes(method, target)?;
+        crate::parse::target::check_shape(method, target)?;
         self.start = StartLine {
             a: (base, base + method_len),
             b: (base + method_len + 1, base + last_sp),
@@ -283,6 +293,29 @@ impl HeadScanner {
         };
         Ok(())
     }
+}
+
+/// Every byte of a request-target is allowed ([`TARGET_PLAIN`]) or a `%`,
+/// in one pass; `Ok(false)` if some `%` does not start a pct-encoded octet,
+/// `%` HEXDIG HEXDIG (RFC 3986 §2.1), which the caller reports after the
+/// version.
+#[inline]
+fn check_target_bytes(target: &[u8]) -> Result<bool, Error> {
+    let mut escapes_ok = true;
+    for (i, &b) in target.iter().enumerate() {
+        if TARGET_PLAIN[b as usize] {
+            continue;
+        }
+        match b {
+            b'%' => {
+                escapes_ok &= matches!(target.get(i + 1..i + 3),
+                    Some([h, l]) if h.is_ascii_hexdigit() && l.is_ascii_hexdigit());
+            }
+            b'\r' => return Err(Error::BareCr),
+            _ => return Err(Error::InvalidTarget),
+        }
+    }
+    Ok(escapes_ok)
 }
 
 /// The earlier of two limit violations (`t` = the byte offset at which it

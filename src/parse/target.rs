@@ -53,6 +53,15 @@ pub(crate) fn check_form(method: &Method, target: &[u8]) -> Result<(), Error> {
 /// [`check_form`] on the method's bytes (methods are case-sensitive).
 pub(crate) fn check_form_bytes(method: &[u8], target: &[u8]) -> Result<(), Error> {
     check_percent(target)?;
+    check_shape(method, target)
+}
+
+/// [`check_form_bytes`] for a target whose `%`-escapes are already checked
+/// (the head scanner checks them in its pass over the target's bytes).
+pub(crate) fn check_shape(method: &[u8], target: &[u8]) -> Result<(), Error> {
+    if target[..] != b"*"[..] && target.first() == Some(&b'/') && method != b"CONNECT" {
+        return Ok(()); // origin-form, the common case
+    }
     if method == b"CONNECT" {
         return if is_authority(target, true) {
             Ok(())
