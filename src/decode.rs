@@ -344,31 +344,42 @@ impl Decoder {
             }
             return Err(Error::TruncatedHead);
         };
-        let scanner = core::mem::take(&mut self.scanner);
+        let sc = &mut self.scanner;
+        let (start, fields_start, fields_end, count) = (sc.start, sc.fields_start, sc.fields_end, sc.count);
+        let folded = !sc.folds.is_empty();
         let mut head = buf.split_to(len);
-        for &at in &scanner.folds {
+        for &at in &sc.folds {
             // obs-fold unfolded as RFC 9112 §5.2 asks of a user agent.
             head[at] = b' ';
             head[at + 1] = b' ';
         }
+        let mut info = sc.info;
+        sc.reset();
         let head = head.freeze();
-        let fields = Fields::from_block(
-            head.slice(scanner.fields_start..scanner.fields_end),
-            scanner.count,
-        );
-        let info = if scanner.folds.is_empty() {
-            scanner.info
-        } else {
-            HeadInfo::gather(&fields, kind == HeadKind::Request)?
+        let version = start.version.unwrap_or(crate::Version::Http11);
+        let (a0, a1) = start.a;
+        // The parts of the start line are slices of the head; the head
+        // itself then becomes the field block (one reference count fewer).
+        let (method, part) = match self.role {
+            Role::Server => (
+                Some(Method::from_head(&head, &head[a0..a1])),
+                head.slice(start.b.0..start.b.1),
+            ),
+            Role::Client if a0 == a1 => (None, Bytes::new()),
+            Role::Client => (None, head.slice(a0..a1)),
         };
-        let version = scanner.start.version.unwrap_or(crate::Version::Http11);
-        let (a0, a1) = scanner.start.a;
-        match self.role {
-            Role::Server => {
-                let (t0, t1) = scanner.start.b;
+        let mut block = head;
+        block.truncate(fields_end);
+        bytes::Buf::advance(&mut block, fields_start);
+        let fields = Fields::from_block(block, count);
+        if folded {
+            info = HeadInfo::gather(&fields, kind == HeadKind::Request)?;
+        }
+        match (self.role, method) {
+            (Role::Server, Some(method)) => {
                 let req = Request {
-                    method: Method::from_head(&head, &head[a0..a1]),
-                    target: head.slice(t0..t1),
+                    method,
+                    target: part,
                     version,
                     fields,
                     info,
@@ -378,8 +389,8 @@ impl Decoder {
                 self.start_body(framing, keep_alive_after(version, &info, framing), pause)?;
                 Ok(Some(Decoded::Request(req)))
             }
-            Role::Client => {
-                let status = scanner.start.status;
+            _ => {
+                let status = start.status;
                 let Some((method, offered)) = self.methods.front() else {
                     return Err(Error::UnexpectedResponse);
                 };
@@ -391,11 +402,7 @@ impl Decoder {
                 let framing = framing_of(MessageKind::Response { status, method }, version, &info)?;
                 let resp = Response {
                     status,
-                    reason: if a0 == a1 {
-                        Bytes::new()
-                    } else {
-                        head.slice(a0..a1)
-                    },
+                    reason: part,
                     version,
                     fields,
                     info,
