@@ -66,6 +66,17 @@ impl HeadScanner {
         }
     }
 
+    /// Ready for the next head, keeping the fold list's allocation.
+    #[inline]
+    pub(crate) fn reset(&mut self) {
+        let mut folds = core::mem::take(&mut self.folds);
+        folds.clear();
+        *self = HeadScanner {
+            folds,
+            ..HeadScanner::default()
+        };
+    }
+
     /// `true` once any byte of this head has been scanned or is pending.
     pub(crate) fn in_progress(&self) -> bool {
         self.pos > 0 || self.started
