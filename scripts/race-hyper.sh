@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Real sockets: our tokio server driver (examples/tokio_server.rs) against a hyper hello-world
-# server (examples/hyper_hello.rs), both on loopback under wrk, in two modes:
+# Real sockets: our tokio hello-world server (examples/tokio_hello.rs) against a hyper 1.x
+# hello-world server (examples/hyper_hello.rs), both on loopback under wrk, in two modes:
 #
 #   keep-alive  wrk -t2 -c64 -dDs                             one request per write
 #   pipelined   wrk -t2 -c64 -dDs -s scripts/pipeline.lua     16 pipelined GET /plaintext per write
@@ -13,10 +13,9 @@
 # both servers with `--release --all-features`, starts each on a free loopback port and kills
 # it on exit.
 #
-# Not quite the same application: tokio_server answers every request with a `<METHOD>
-# <target>\n` echo body (`GET /plaintext\n`, 15 bytes, plus Content-Type and Content-Length) and
-# closes each connection after 1,000 requests (Config::default's max_requests; wrk reconnects);
-# hyper_hello answers `Hello, World!` (13 bytes) with Content-Type, Content-Length and Date.
+# The same application on both sides: every request answered 200 with `Hello, World!` (13
+# bytes), Content-Type, Content-Length and a Date cached per second; no per-connection request
+# limit; one tokio task per connection on the multi-threaded runtime.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,7 +40,7 @@ if ! command -v wrk >/dev/null 2>&1; then
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2
 fi
 
-cargo build --release --all-features --example tokio_server --example hyper_hello >&2
+cargo build --release --all-features --example tokio_hello --example hyper_hello >&2
 target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
 bin="$target_dir/release/examples"
 
@@ -93,7 +92,7 @@ rate() {
 
 results="$work/results"
 for round in $(seq 1 "$rounds"); do
-  for server in tokio_server hyper_hello; do
+  for server in tokio_hello hyper_hello; do
     start "$server"
     url="http://127.0.0.1:$port/plaintext"
     echo "==> round $round: $server on port $port" >&2
@@ -119,10 +118,10 @@ for line in open(sys.argv[1]):
     rates[(server, mode)].append(float(r))
 print(f"\nwrk -t2 -c64 -d{sys.argv[2]}s on loopback, median of {sys.argv[3]} round(s); "
       "pipelined = 16 requests per write (scripts/pipeline.lua)\n")
-print("| mode | h1conn (tokio_server) req/s | hyper req/s | ratio h1conn/hyper |")
+print("| mode | h1conn (tokio_hello) req/s | hyper req/s | ratio h1conn/hyper |")
 print("|---|--:|--:|--:|")
 for mode in ("keep-alive", "pipelined"):
-    h = statistics.median(rates[("tokio_server", mode)])
+    h = statistics.median(rates[("tokio_hello", mode)])
     y = statistics.median(rates[("hyper_hello", mode)])
     print(f"| {mode} | {h:,.0f} | {y:,.0f} | {h / y:.2f} |")
 PY
