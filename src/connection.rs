@@ -310,6 +310,11 @@ pub struct Connection {
     actions: VecDeque<Action>,
     timers: TimerTable,
     now: Instant,
+    /// Inside [`Connection::pump`]: a nested call (an answer completing,
+    /// which lets the next queued request out) leaves the decoding to the
+    /// outer loop, so the stack does not grow with the responses in one
+    /// read.
+    pumping: bool,
     exchanges: VecDeque<Exchange>,
     next_id: u64,
     completed: u64,
@@ -366,6 +371,7 @@ impl Connection {
             lingered: 0,
             continue_armed: None,
             last_bodiless: None,
+            pumping: false,
         };
         c.arm_idle();
         c
@@ -970,6 +976,15 @@ impl Connection {
 
     /// Decode what the buffer holds, as far as the lifecycle allows.
     fn pump(&mut self) {
+        if self.pumping {
+            return;
+        }
+        self.pumping = true;
+        self.pump_inner();
+        self.pumping = false;
+    }
+
+    fn pump_inner(&mut self) {
         loop {
             if self.closed || self.switched {
                 return;
@@ -1182,10 +1197,13 @@ impl Connection {
             if self.close_reason.is_some() {
                 return;
             }
-            let outstanding = self.exchanges.iter().filter(|e| e.released).count();
+            // Requests are released in order, so the released ones are a
+            // prefix of the queue: the first unreleased one's position is
+            // their count (no walk over the whole queue per call).
             let Some(pos) = self.exchanges.iter().position(|e| !e.released) else {
                 return;
             };
+            let outstanding = pos;
             let earlier_written = self
                 .exchanges
                 .iter()

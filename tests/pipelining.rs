@@ -305,3 +305,31 @@ fn unsolicited_response_is_never_matched_to_a_later_request() {
         );
     }
 }
+
+/// Thousands of queued requests whose answers all arrive in one read (a
+/// server that answers ahead, or a slow reader): each answer lets the next
+/// request out as the read is decoded, and neither the stack (no nesting
+/// per response) nor the work per response (no walk over the whole queue)
+/// grows with the queue.
+#[test]
+fn a_long_queue_answered_in_one_read() {
+    const N: usize = 20_000;
+    let mut c = Connection::new(h1conn::Role::Client, depth(16), t0());
+    let first = c.send_request(get("/0")).unwrap();
+    let _ = drain(&mut c);
+    let answer = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    assert_eq!(c.handle_input(t0(), answer), answer.len());
+    assert_eq!(ends(&drain(&mut c).events), vec![first]);
+
+    let ids: Vec<RequestId> = (0..N)
+        .map(|i| c.send_request(get(&format!("/{i}"))).unwrap())
+        .collect();
+    let before = drain(&mut c);
+    assert_eq!(count(&before.bytes, b"GET /"), 16, "the pipeline depth");
+    let wire = answer.repeat(N);
+    assert_eq!(c.handle_input(t0(), &wire), wire.len());
+    let d = drain(&mut c);
+    assert_eq!(ends(&d.events), ids);
+    assert_eq!(count(&d.bytes, b"GET /"), N - 16);
+    assert!(c.is_reusable());
+}
