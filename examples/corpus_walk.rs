@@ -1,20 +1,30 @@
 //! The callgrind harness behind `scripts/callgrind.sh`: walks one corpus of `benches/parse.rs`
-//! (the generators and walkers are shared through `benches/corpus/mod.rs`) a given number of
-//! times with one walker, so that instruction counts can be read per message.
+//! (the generators and walkers are shared through `benches/corpus/mod.rs` and
+//! `benches/corpus/full_cycle.rs`) a given number of times with one walker, so that instruction
+//! counts can be read per message.
 //!
 //! ```text
 //! cargo run --release --example corpus_walk -- CORPUS WALKER ITERATIONS
 //! ```
 //!
-//! `CORPUS` is `requests_1k`, `responses_1k` or `plaintext_10k`; `WALKER` is `h1conn` or
-//! `httparse`.
+//! `CORPUS` is `requests_1k`, `responses_1k` or `plaintext_10k`; `WALKER` is one of the bench's
+//! four functions:
 //!
-//! Only the walk itself runs inside [`measured_h1conn`] / [`measured_httparse`] (never inlined),
-//! so `valgrind --tool=callgrind --toggle-collect='*measured_*'` counts exactly what the
-//! criterion bench times: building the corpus, copying it into a fresh `BytesMut` and making
-//! the decoder stay outside, as in the bench's `iter_batched` setup. The walk is checked once
-//! against the generator's tally before the measured iterations. One line on stdout says what
-//! ran: `corpus=… walker=… iterations=… messages=… bytes=…`.
+//! * `h1conn`: `h1conn/parse_and_frame` (a `Decoder` over the whole stream);
+//! * `httparse`: `httparse/heads_plus_framing`;
+//! * `h1conn_full`: `h1conn/full_cycle` (a server `Connection` receiving and answering every
+//!   request, or a client `Connection` sending the GETs and receiving every response);
+//! * `httpnet_full`: `http-net/full_cycle` (the same job through http-net's `ServerConn` /
+//!   `ClientConn`).
+//!
+//! Only the walk itself runs inside the `measured_*` functions (never inlined), so
+//! `valgrind --tool=callgrind --toggle-collect='*measured_*'` counts exactly what the
+//! criterion bench times: building the corpus, copying it into a fresh `BytesMut`, making the
+//! decoder or the connection with its output buffer and pre-built messages stay outside, as in
+//! the bench's `iter_batched` setup, and so does dropping them. The walk is checked once
+//! against the generator's tally (and, for the full cycle, the bytes written) before the
+//! measured iterations. One line on stdout says what ran:
+//! `corpus=… walker=… iterations=… messages=… bytes=…`.
 
 #[path = "../benches/corpus/mod.rs"]
 mod corpus;
@@ -25,6 +35,8 @@ use std::process::exit;
 use bytes::BytesMut;
 use h1conn::{Decoder, Role};
 
+use corpus::full_cycle::{self, h1conn_full, h1conn_full_setup, httpnet_full, httpnet_full_setup, Cycle};
+use corpus::full_cycle::{H1connFull, HttpNetFull, Stream, Walker};
 use corpus::{corpora, h1conn_walk, httparse_walk, new_decoder, Tally};
 
 /// One h1conn walk: the decoder and the buffer come in ready, the (drained) buffer goes back
@@ -40,8 +52,23 @@ fn measured_httparse(role: Role, buf: &[u8]) -> Tally {
     httparse_walk(role, buf)
 }
 
+/// One h1conn full cycle: the connection comes in ready and goes back out.
+#[inline(never)]
+fn measured_h1conn_full(stream: &Stream, st: H1connFull) -> (Cycle, H1connFull) {
+    h1conn_full(stream, st)
+}
+
+/// One http-net full cycle over the same bytes.
+#[inline(never)]
+fn measured_httpnet_full(stream: &Stream, st: HttpNetFull) -> (Cycle, HttpNetFull) {
+    httpnet_full(stream, st)
+}
+
 fn usage() -> ! {
-    eprintln!("usage: corpus_walk <requests_1k|responses_1k|plaintext_10k> <h1conn|httparse> <iterations>");
+    eprintln!(
+        "usage: corpus_walk <requests_1k|responses_1k|plaintext_10k> \
+         <h1conn|httparse|h1conn_full|httpnet_full> <iterations>"
+    );
     exit(2)
 }
 
@@ -80,6 +107,38 @@ fn main() {
                 let tally = black_box(measured_httparse(corpus.role, &buf));
                 assert_eq!(tally, corpus.expected);
                 drop(buf);
+            }
+        }
+        "h1conn_full" => {
+            let stream = Stream::new(&corpus);
+            full_cycle::check(&corpus, &stream, Walker::H1conn);
+            let mut last = Cycle::default();
+            for _ in 0..iterations {
+                let st = h1conn_full_setup(&corpus);
+                let (cycle, st) = black_box(measured_h1conn_full(&stream, st));
+                assert_eq!(cycle.tally, corpus.expected);
+                assert!(
+                    last == Cycle::default() || last == cycle,
+                    "every walk does the same"
+                );
+                last = cycle;
+                drop(st);
+            }
+        }
+        "httpnet_full" => {
+            let stream = Stream::new(&corpus);
+            full_cycle::check(&corpus, &stream, Walker::HttpNet);
+            let mut last = Cycle::default();
+            for _ in 0..iterations {
+                let st = httpnet_full_setup(&corpus);
+                let (cycle, st) = black_box(measured_httpnet_full(&stream, st));
+                assert_eq!(cycle.tally, corpus.expected);
+                assert!(
+                    last == Cycle::default() || last == cycle,
+                    "every walk does the same"
+                );
+                last = cycle;
+                drop(st);
             }
         }
         _ => usage(),

@@ -1,4 +1,4 @@
-//! The three corpora of `benches/parse.rs` and the two walkers that read them, shared by the
+//! The three corpora of `benches/parse.rs` and the walkers that read them, shared by the
 //! bench, the callgrind harness (`examples/corpus_walk.rs`) and `tests/allocations.rs`
 //! (each includes this file with `#[path = ...] mod corpus;`).
 //!
@@ -16,6 +16,10 @@
 //! `Data`; [`httparse_walk`] runs `httparse::{Request, Response}::parse` with one fixed
 //! `[EMPTY_HEADER; 32]`, a case-insensitive search for `Content-Length` / `Transfer-Encoding`,
 //! then skips the body (CL bytes, or a minimal chunked skipper; 1xx, 204 and 304 bodiless).
+//! The full-cycle walkers (a whole `Connection` of h1conn, and of http-net, receiving,
+//! answering or sending) are in [`full_cycle`].
+
+pub(crate) mod full_cycle;
 
 use std::hint::black_box;
 
