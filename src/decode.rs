@@ -239,6 +239,7 @@ impl Decoder {
         }
     }
 
+    #[inline(always)]
     fn step(&mut self, buf: &mut BytesMut) -> Result<Option<Decoded>, Error> {
         let (body, keep_alive, pause) = match &mut self.state {
             State::Failed(e) => return Err(*e),
@@ -310,6 +311,7 @@ impl Decoder {
         Decoded::End { trailers, keep_alive }
     }
 
+    #[inline(always)]
     fn head(&mut self, buf: &mut BytesMut) -> Result<Option<Decoded>, Error> {
         let kind = match self.role {
             Role::Server => HeadKind::Request,
