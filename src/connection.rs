@@ -223,7 +223,6 @@ struct Exchange {
     req_done: bool,
     /// Client: the request's bytes not yet allowed out (head, then body).
     /// Client: the request head, encoded only when it may go out.
-    pending_head: Option<Request>,
     held_body: BytesMut,
     /// Client: body waits for 100 Continue.
     hold_body: bool,
@@ -255,7 +254,6 @@ impl Exchange {
             first_byte: None,
             http10: false,
             req_done: false,
-            pending_head: None,
             held_body: BytesMut::new(),
             hold_body: false,
             body_abandoned: false,
@@ -310,6 +308,10 @@ pub struct Connection {
     actions: VecDeque<Action>,
     timers: TimerTable,
     now: Instant,
+    /// Client: the heads of the requests not yet released, in queue order
+    /// (the unreleased exchanges are the queue's tail). Kept apart so that
+    /// an exchange stays small to move.
+    pending_heads: VecDeque<Request>,
     /// Inside [`Connection::pump`]: a nested call (an answer completing,
     /// which lets the next queued request out) leaves the decoding to the
     /// outer loop, so the stack does not grow with the responses in one
@@ -371,6 +373,7 @@ impl Connection {
             lingered: 0,
             continue_armed: None,
             last_bodiless: None,
+            pending_heads: VecDeque::new(),
             pumping: false,
         };
         c.arm_idle();
@@ -610,7 +613,7 @@ impl Connection {
         if !ex.req_keep_alive {
             self.close_requested = true;
         }
-        ex.pending_head = Some(head);
+        self.pending_heads.push_back(head);
         let enc = BodyEncoder::new(framing);
         ex.req_done = framing == Framing::None;
         ex.encoder = Some(enc);
@@ -1240,7 +1243,7 @@ impl Connection {
             if let Some(left) = self.requests_left.as_mut() {
                 *left = left.saturating_sub(1);
             }
-            let head = ex.pending_head.take();
+            let head = self.pending_heads.pop_front();
             let method = ex.method.clone();
             let offers_upgrade = ex.offers_upgrade;
             let mut body = BytesMut::new();
@@ -1299,6 +1302,7 @@ impl Connection {
                 };
                 // Requests not answered are dropped: the connection ends.
                 self.exchanges.clear();
+                self.pending_heads.clear();
                 if let (true, Some(status)) = (answer, status) {
                     let mut line = BytesMut::new();
                     line.extend_from_slice(b"HTTP/1.1 ");
@@ -1328,6 +1332,7 @@ impl Connection {
             self.exchanges.clear();
             return;
         }
+        self.pending_heads.clear();
         let transmitted = self.transmitted;
         let unanswered: Vec<Unanswered> = self
             .exchanges
@@ -1376,6 +1381,7 @@ impl Connection {
                     }
                 }
                 self.exchanges = kept;
+                self.pending_heads.clear();
                 self.events.push_back(Event::ConnectionLost {
                     reason,
                     unanswered: lost,
