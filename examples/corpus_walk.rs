@@ -14,6 +14,9 @@
 //! * `httparse`: `httparse/heads_plus_framing`;
 //! * `h1conn_full`: `h1conn/full_cycle` (a server `Connection` receiving and answering every
 //!   request, or a client `Connection` sending the GETs and receiving every response);
+//! * `h1conn_full_copy`: the same as `h1conn_full`, but each read is handed over as a `&[u8]`
+//!   with `handle_input`, which copies it into the connection's buffer (`h1conn_full` splits
+//!   reads off a read buffer holding the stream and hands them over with `handle_input_buf`);
 //! * `httpnet_full`: `http-net/full_cycle` (the same job through http-net's `ServerConn` /
 //!   `ClientConn`).
 //!
@@ -35,7 +38,8 @@ use std::process::exit;
 use bytes::BytesMut;
 use h1conn::{Decoder, Role};
 
-use corpus::full_cycle::{self, h1conn_full, h1conn_full_setup, httpnet_full, httpnet_full_setup, Cycle};
+use corpus::full_cycle::{self, h1conn_full, h1conn_full_copy_setup, h1conn_full_setup, Cycle};
+use corpus::full_cycle::{httpnet_full, httpnet_full_setup};
 use corpus::full_cycle::{H1connFull, HttpNetFull, Stream, Walker};
 use corpus::{corpora, h1conn_walk, httparse_walk, new_decoder, Tally};
 
@@ -67,7 +71,7 @@ fn measured_httpnet_full(stream: &Stream, st: HttpNetFull) -> (Cycle, HttpNetFul
 fn usage() -> ! {
     eprintln!(
         "usage: corpus_walk <requests_1k|responses_1k|plaintext_10k> \
-         <h1conn|httparse|h1conn_full|httpnet_full> <iterations>"
+         <h1conn|httparse|h1conn_full|h1conn_full_copy|httpnet_full> <iterations>"
     );
     exit(2)
 }
@@ -109,12 +113,16 @@ fn main() {
                 drop(buf);
             }
         }
-        "h1conn_full" => {
+        "h1conn_full" | "h1conn_full_copy" => {
             let stream = Stream::new(&corpus);
             full_cycle::check(&corpus, &stream, Walker::H1conn);
             let mut last = Cycle::default();
             for _ in 0..iterations {
-                let st = h1conn_full_setup(&corpus);
+                let st = if walker == "h1conn_full" {
+                    h1conn_full_setup(&corpus)
+                } else {
+                    h1conn_full_copy_setup(&corpus)
+                };
                 let (cycle, st) = black_box(measured_h1conn_full(&stream, st));
                 assert_eq!(cycle.tally, corpus.expected);
                 assert!(

@@ -14,7 +14,8 @@
 # N+10 iterations (N defaults to 1). Instructions per message = (Ir(N+10) - Ir(N)) /
 # (10 x messages), so one-time costs inside the walk (CPU feature detection, first use of the
 # buffer) drop out. CORPUS names restrict the run (requests_1k, responses_1k, plaintext_10k;
-# default all); --walkers restricts the walkers (default all four).
+# default all); --walkers restricts the walkers (default the bench's four; `h1conn_full_copy`,
+# the full cycle fed through the copying `handle_input`, is also available).
 # Prints markdown tables; ratio = httparse / other (the README's "httparse ÷ h1conn": at or
 # above 1.00 means fewer instructions than httparse + framing, the goal).
 # The harness holds all four walkers, so Decoder::decode has two callers (the parse walker and
@@ -42,7 +43,7 @@ case "$n" in ''|*[!0-9]*|0) echo "--iterations needs a positive integer" >&2; ex
 [ ${#corpora[@]} -gt 0 ] || corpora=(requests_1k responses_1k plaintext_10k)
 IFS=, read -r -a walker_list <<<"$walkers"
 for w in "${walker_list[@]}"; do
-  case "$w" in h1conn|httparse|h1conn_full|httpnet_full) ;; *) echo "unknown walker $w" >&2; exit 2 ;; esac
+  case "$w" in h1conn|httparse|h1conn_full|h1conn_full_copy|httpnet_full) ;; *) echo "unknown walker $w" >&2; exit 2 ;; esac
 done
 
 if ! command -v valgrind >/dev/null 2>&1; then
@@ -88,6 +89,7 @@ WALKERS = [
     ("h1conn", "h1conn parse+frame"),
     ("httparse", "httparse+framing"),
     ("h1conn_full", "h1conn full cycle"),
+    ("h1conn_full_copy", "h1conn full cycle, copied input"),
     ("httpnet_full", "http-net full cycle"),
 ]
 per_msg, per_byte, info = defaultdict(dict), defaultdict(dict), {}

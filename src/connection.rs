@@ -16,7 +16,7 @@ use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 use core::time::Duration;
 
-use bytes::{Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 
 use crate::decode::{Decoded, Decoder};
 use crate::encode::{request_head_with, response_head_with, BodyEncoder};
@@ -300,6 +300,11 @@ pub struct Connection {
     config: Config,
     dec: Decoder,
     rbuf: BytesMut,
+    /// Whether `rbuf` is part of a driver's buffer
+    /// ([`Connection::handle_input_buf`]); the connection's own buffer then
+    /// waits in `rbuf_own`.
+    rbuf_foreign: bool,
+    rbuf_own: BytesMut,
     out: BytesMut,
     /// Bytes ever queued into `out`, and handed to the driver.
     queued: u64,
@@ -351,6 +356,8 @@ impl Connection {
             dec: Decoder::new(role, config.limits),
             config,
             rbuf: BytesMut::new(),
+            rbuf_foreign: false,
+            rbuf_own: BytesMut::new(),
             out: BytesMut::new(),
             queued: 0,
             transmitted: 0,
@@ -454,30 +461,182 @@ impl Connection {
     // ----------------------------------------------------------------- inputs
 
     /// Bytes arrived from the peer. Returns how many were taken: fewer than
-    /// given only when [`read_capacity`](Connection::read_capacity) is
-    /// smaller (keep the rest and offer it again later), or after the
-    /// connection switched protocols or closed.
+    /// given only when a server holds as many bytes of later (pipelined)
+    /// requests as [`Config::max_read_ahead`] allows while the application
+    /// answers an earlier one ([`read_capacity`](Connection::read_capacity)
+    /// says how many more it takes now; keep the rest and offer it again
+    /// later), or after the connection switched protocols or closed.
+    ///
+    /// The bytes taken are copied into the connection's receive buffer; a
+    /// driver that reads into a [`BytesMut`] can hand it over without the
+    /// copy through [`handle_input_buf`](Connection::handle_input_buf).
     pub fn handle_input(&mut self, now: Instant, bytes: &[u8]) -> usize {
-        self.now = now;
-        if self.closed || self.switched {
+        if !self.accepts_input(now) {
             return 0;
         }
-        if self.write_shut || (self.close_reason.is_some() && self.dec.is_finished()) {
-            // Draining after the close was decided: discard, bounded.
-            self.lingered = self.lingered.saturating_add(bytes.len());
-            if self.write_shut && self.lingered > self.config.max_linger_bytes {
-                self.finish_close();
-            }
-            return bytes.len();
+        if self.discards_input() {
+            return self.discard_input(bytes.len());
         }
+        self.own_rbuf();
         let take = bytes.len().min(self.read_capacity());
-        // Append no more than the limits allow, decoding between slices, so
-        // the buffer never holds more than the largest limit: a limit is
-        // judged before the bytes it governs are kept.
         // Reserve once for the whole read: events from earlier slices still
         // hold parts of the buffer, and growing it then would copy it.
         self.rbuf
             .reserve(take.min(self.buffer_room().max(self.config.max_read_ahead)));
+        let taken = self.take_input(bytes.len(), take, |rbuf, from, n| {
+            rbuf.extend_from_slice(&bytes[from..from + n]);
+        });
+        // Never parsed: still in `bytes`, offered again later.
+        let excess = self.read_ahead_excess();
+        self.rbuf.truncate(self.rbuf.len() - excess);
+        taken - excess
+    }
+
+    /// Bytes arrived from the peer, in the driver's own read buffer: the
+    /// bytes taken (as many as [`handle_input`](Connection::handle_input)
+    /// would take) are split off the front of `buf`, and `buf` is left
+    /// holding the rest.
+    ///
+    /// The bytes are kept without a copy, and events hand out parts of the
+    /// same allocation ([`Bytes`] are reference-counted), when the
+    /// connection holds no unparsed bytes from an earlier read, or when the
+    /// new bytes follow those in memory (a driver reading into the same
+    /// buffer while it has room). Otherwise the held bytes and the new ones
+    /// are copied into the connection's own buffer, as `handle_input` does.
+    ///
+    /// Allocations: the connection lets go of the driver's allocation as
+    /// soon as it holds no unparsed bytes from it, so `buf` grows in place
+    /// again once the application has dropped the events. A read that ends
+    /// inside a message keeps a share until the next call, and a `reserve`
+    /// on `buf` in between allocates anew; `handle_input` never makes the
+    /// driver allocate (it is what `tests/allocations.rs` measures at zero
+    /// allocations per message).
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use h1conn::{Config, Connection, Event, Instant, Role};
+    ///
+    /// let mut conn = Connection::new(Role::Server, Config::default(), Instant::ZERO);
+    /// let mut buf = BytesMut::with_capacity(4096);
+    /// buf.extend_from_slice(b"GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HT");
+    /// assert_eq!(conn.handle_input_buf(Instant::ZERO, &mut buf), 36);
+    /// assert!(buf.is_empty());
+    /// assert!(matches!(conn.poll_event(), Some(Event::Request { .. })));
+    /// ```
+    pub fn handle_input_buf(&mut self, now: Instant, buf: &mut BytesMut) -> usize {
+        if !self.accepts_input(now) {
+            return 0;
+        }
+        if self.discards_input() {
+            let n = self.discard_input(buf.len());
+            buf.advance(n);
+            return n;
+        }
+        let follows = self.rbuf.as_ptr() as usize + self.rbuf.len() == buf.as_ptr() as usize;
+        let joins = self.rbuf.is_empty() || (self.rbuf_foreign && follows);
+        if !joins {
+            // The new bytes must follow the held ones in one buffer: copy.
+            let n = self.handle_input(now, buf);
+            buf.advance(n);
+            return n;
+        }
+        if !self.rbuf_foreign {
+            // Our own (empty) buffer waits, with its capacity, until the
+            // driver's bytes are all parsed.
+            self.rbuf_own = core::mem::take(&mut self.rbuf);
+            self.rbuf_foreign = true;
+        }
+        let len = buf.len();
+        let take = len.min(self.read_capacity());
+        let mut split = 0;
+        let taken = self.take_input(len, take, |rbuf, _, n| {
+            let piece = buf.split_to(n);
+            split += n;
+            if rbuf.is_empty() {
+                *rbuf = piece;
+            } else {
+                // Contiguous with what is held: no copy.
+                rbuf.unsplit(piece);
+            }
+        });
+        // Bytes past `split` were taken to be discarded (closing).
+        buf.advance(taken - split);
+        // Never parsed: back in front of the rest, offered again later.
+        let excess = self.read_ahead_excess();
+        if excess > 0 {
+            let mut back = self.rbuf.split_off(self.rbuf.len() - excess);
+            back.unsplit(core::mem::take(buf));
+            *buf = back;
+        }
+        if self.rbuf.is_empty() {
+            // Let go of the driver's allocation, so it can be reused.
+            self.rbuf = core::mem::take(&mut self.rbuf_own);
+            self.rbuf_foreign = false;
+        }
+        taken - excess
+    }
+
+    /// Moves bytes still held in the driver's allocation (after
+    /// [`handle_input_buf`](Connection::handle_input_buf)) into the
+    /// connection's own buffer, so that more can be appended by copying.
+    fn own_rbuf(&mut self) {
+        if self.rbuf_foreign {
+            let held = core::mem::replace(&mut self.rbuf, core::mem::take(&mut self.rbuf_own));
+            self.rbuf.reserve(held.len());
+            self.rbuf.extend_from_slice(&held);
+            self.rbuf_foreign = false;
+        }
+    }
+
+    /// Server: bytes of later requests held beyond
+    /// [`Config::max_read_ahead`] at the end of a read, which can only be
+    /// bytes taken in the same slice as the end of the request the
+    /// application now answers. The decoder stopped at that end and never
+    /// looked at them, so they can be given back.
+    fn read_ahead_excess(&self) -> usize {
+        if self.role != Role::Server
+            || self.closed
+            || self.switched
+            || self.dec.is_paused()
+            || self.discards_input()
+            || !self.server_gate_closed()
+        {
+            return 0;
+        }
+        self.rbuf.len().saturating_sub(self.config.max_read_ahead)
+    }
+
+    /// Sets the clock; false when no input is taken any more.
+    fn accepts_input(&mut self, now: Instant) -> bool {
+        self.now = now;
+        !(self.closed || self.switched)
+    }
+
+    /// Whether input is only drained (the close was decided).
+    fn discards_input(&self) -> bool {
+        self.write_shut || (self.close_reason.is_some() && self.dec.is_finished())
+    }
+
+    /// Draining after the close was decided: discard, bounded.
+    fn discard_input(&mut self, len: usize) -> usize {
+        self.lingered = self.lingered.saturating_add(len);
+        if self.write_shut && self.lingered > self.config.max_linger_bytes {
+            self.finish_close();
+        }
+        len
+    }
+
+    /// Appends up to `take` of `len` offered bytes with `append(rbuf, from,
+    /// n)`, no more than the limits allow at a time, decoding between
+    /// slices, so the buffer never holds more than the largest limit: a
+    /// limit is judged before the bytes it governs are kept. Returns how
+    /// many were taken (appended or discarded).
+    fn take_input(
+        &mut self,
+        len: usize,
+        take: usize,
+        mut append: impl FnMut(&mut BytesMut, usize, usize),
+    ) -> usize {
         let mut taken = 0;
         while taken < take {
             let room = self.buffer_room();
@@ -485,7 +644,7 @@ impl Connection {
                 break;
             }
             let n = room.min(take - taken);
-            self.rbuf.extend_from_slice(&bytes[taken..taken + n]);
+            append(&mut self.rbuf, taken, n);
             taken += n;
             self.pump();
             if self.switched || self.closed {
@@ -493,8 +652,8 @@ impl Connection {
             }
             if self.close_reason.is_some() && self.dec.is_finished() {
                 // Closing: the rest is discarded (counted as lingered bytes).
-                self.lingered = self.lingered.saturating_add(bytes.len() - taken);
-                return bytes.len();
+                self.lingered = self.lingered.saturating_add(len - taken);
+                return len;
             }
         }
         taken
@@ -985,6 +1144,11 @@ impl Connection {
         self.pumping = true;
         self.pump_inner();
         self.pumping = false;
+        if self.rbuf_foreign && self.rbuf.is_empty() {
+            // All of the driver's bytes parsed: let go of its allocation.
+            self.rbuf = core::mem::take(&mut self.rbuf_own);
+            self.rbuf_foreign = false;
+        }
     }
 
     fn pump_inner(&mut self) {

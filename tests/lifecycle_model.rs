@@ -686,6 +686,17 @@ impl Model {
 }
 
 fn run_case(setup: Setup, ops: Vec<Op>, strict: Strictness) -> Result<(), TestCaseError> {
+    run_case_fed(setup, ops, strict, false)
+}
+
+/// [`run_case`], with the pair handing bytes over from read buffers
+/// (`handle_input_buf`) when `read_buffers` is set.
+fn run_case_fed(
+    setup: Setup,
+    ops: Vec<Op>,
+    strict: Strictness,
+    read_buffers: bool,
+) -> Result<(), TestCaseError> {
     let client_cfg = Config {
         pipeline_depth: setup.depth,
         ..Config::default()
@@ -697,6 +708,7 @@ fn run_case(setup: Setup, ops: Vec<Op>, strict: Strictness) -> Result<(), TestCa
         ..Config::default()
     };
     let mut p = Pair::new(client_cfg, server_cfg);
+    p.read_buffers = read_buffers;
     let disrupt = setup.disrupt;
     let mut m = Model::new(setup, strict);
     for op in &ops {
@@ -817,12 +829,14 @@ proptest! {
         run_case(setup, ops, Strictness { exact_flags: true, rfc_pipelining: true })?;
     }
 
+    /// The same, with every byte handed over by `handle_input_buf`: the
+    /// zero-copy input must behave exactly like the copying one.
     #[test]
-        fn random_operations_match_the_strict_rules(
+    fn random_operations_keep_the_invariants_fed_from_read_buffers(
         setup in setup(),
         ops in prop::collection::vec(op(), 1..60),
     ) {
-        run_case(setup, ops, Strictness { exact_flags: true, rfc_pipelining: true })?;
+        run_case_fed(setup, ops, Strictness { exact_flags: true, rfc_pipelining: true }, true)?;
     }
 }
 

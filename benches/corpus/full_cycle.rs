@@ -128,10 +128,66 @@ pub(crate) struct H1connFull {
     answer: Response,
     request: Request,
     requests: usize,
+    /// The driver's read buffer, holding the whole stream as if it had all arrived (the parse
+    /// walkers get the same): reads are split off it and handed over with
+    /// `handle_input_buf`, without a copy. Empty when `copy` is set.
+    input: BytesMut,
+    /// Reads are `&[u8]` slices of the stream handed over with `handle_input`, which copies
+    /// them into the connection's buffer (`h1conn_full_copy`).
+    copy: bool,
 }
 
-/// A fresh connection for `corpus`, ready to walk.
+/// One read handed to a connection: a slice of the stream (copied by `handle_input`) or a
+/// piece of the read buffer (kept by `handle_input_buf`).
+enum Read<'a> {
+    Slice(&'a [u8]),
+    Buf(BytesMut),
+}
+
+impl Read<'_> {
+    fn is_empty(&self) -> bool {
+        match self {
+            Read::Slice(s) => s.is_empty(),
+            Read::Buf(b) => b.is_empty(),
+        }
+    }
+
+    /// Offers what is left of the read; returns how much the connection took.
+    fn offer(&mut self, conn: &mut Connection) -> usize {
+        match self {
+            Read::Slice(s) => {
+                let n = conn.handle_input(NOW, s);
+                *s = &s[n..];
+                n
+            }
+            Read::Buf(b) => conn.handle_input_buf(NOW, b),
+        }
+    }
+}
+
+impl H1connFull {
+    /// The read of the stream's bytes `start..end`: the next `end - start` bytes of the read
+    /// buffer (reads come in order), or the slice.
+    fn read<'a>(&mut self, stream: &'a Bytes, start: usize, end: usize) -> Read<'a> {
+        if self.copy {
+            Read::Slice(&stream[start..end])
+        } else {
+            Read::Buf(self.input.split_to(end - start))
+        }
+    }
+}
+
+/// A fresh connection for `corpus`, ready to walk, with the stream in its read buffer.
 pub(crate) fn h1conn_full_setup(corpus: &Corpus) -> H1connFull {
+    H1connFull {
+        input: BytesMut::from(&corpus.bytes[..]),
+        copy: false,
+        ..h1conn_full_copy_setup(corpus)
+    }
+}
+
+/// A fresh connection for `corpus`, ready to walk, handed slices of the stream that it copies.
+pub(crate) fn h1conn_full_copy_setup(corpus: &Corpus) -> H1connFull {
     let config = Config {
         max_requests: None,
         pipeline_depth: WINDOW,
@@ -150,6 +206,8 @@ pub(crate) fn h1conn_full_setup(corpus: &Corpus) -> H1connFull {
             .build()
             .expect("valid request"),
         requests: corpus.expected.messages,
+        input: BytesMut::new(),
+        copy: true,
     }
 }
 
@@ -176,18 +234,20 @@ pub(crate) fn h1conn_full(stream: &Stream, mut st: H1connFull) -> (Cycle, H1conn
     (cycle, st)
 }
 
-fn h1conn_serve(input: &[u8], st: &mut H1connFull) -> Cycle {
-    let H1connFull {
-        conn, out, answer, ..
-    } = st;
+fn h1conn_serve(input: &Bytes, st: &mut H1connFull) -> Cycle {
     let mut c = Cycle::default();
     // The latest HEAD request: answered without body bytes.
     let mut head_request = None;
-    for read in input.chunks(READ) {
-        let mut rest = read;
+    let mut pos = 0;
+    while pos < input.len() {
+        let end = input.len().min(pos + READ);
+        let mut rest = st.read(input, pos, end);
+        pos = end;
+        let H1connFull {
+            conn, out, answer, ..
+        } = &mut *st;
         while !rest.is_empty() {
-            let n = conn.handle_input(NOW, rest);
-            rest = &rest[n..];
+            let n = rest.offer(conn);
             while let Some(ev) = conn.poll_event() {
                 match ev {
                     Event::Request { id, head } => {
@@ -221,27 +281,24 @@ fn h1conn_serve(input: &[u8], st: &mut H1connFull) -> Cycle {
 }
 
 fn h1conn_fetch(stream: &Stream, st: &mut H1connFull) -> Cycle {
-    let H1connFull {
-        conn,
-        out,
-        request,
-        requests,
-        ..
-    } = st;
-    let requests = *requests;
+    let requests = st.requests;
     let mut c = Cycle::default();
     // The first request goes out now, the rest of the window once the first response proves
     // the connection persistent.
     let mut sent = WINDOW.min(requests);
     for _ in 0..sent {
-        conn.send_request(request.clone()).expect("send_request");
+        st.conn.send_request(st.request.clone()).expect("send_request");
     }
-    h1conn_drain_output(conn, out, &mut c.written);
+    h1conn_drain_output(&mut st.conn, &mut st.out, &mut c.written);
     let mut pos = 0;
     while pos < stream.bytes.len() {
         let end = stream.read_end(pos, sent);
-        let n = conn.handle_input(NOW, &stream.bytes[pos..end]);
-        assert_eq!(n, end - pos, "a client takes every read");
+        let mut read = st.read(&stream.bytes, pos, end);
+        let H1connFull {
+            conn, out, request, ..
+        } = &mut *st;
+        let n = read.offer(conn);
+        assert!(n == end - pos && read.is_empty(), "a client takes every read");
         pos = end;
         while let Some(ev) = conn.poll_event() {
             match ev {
@@ -491,6 +548,8 @@ pub(crate) fn check(corpus: &Corpus, stream: &Stream, walker: Walker) {
                 }
             };
             let (cycle, _) = h1conn_full(stream, h1conn_full_setup(corpus));
+            let (copied, _) = h1conn_full(stream, h1conn_full_copy_setup(corpus));
+            assert_eq!(copied, cycle, "{name}: handle_input and handle_input_buf agree");
             (
                 cycle,
                 first,

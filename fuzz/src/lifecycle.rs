@@ -289,17 +289,33 @@ fn deliver(from: &mut Side, to: &mut Side, max: usize, now: Instant) {
     }
     let n = max.min(from.outbox.len());
     let bytes: Vec<u8> = from.outbox.drain(..n).collect();
-    let mut rest: &[u8] = &bytes;
-    while !rest.is_empty() {
-        let took = to.conn.handle_input(now, rest);
-        if took == 0 {
-            // The receiver wants no more now: the bytes wait in the pipe.
-            for &b in rest.iter().rev() {
-                from.outbox.push_front(b);
+    if max % 2 == 1 {
+        // Odd sizes go through the zero-copy input, from a read buffer.
+        let mut buf = BytesMut::from(&bytes[..]);
+        while !buf.is_empty() {
+            let before = buf.len();
+            let took = to.conn.handle_input_buf(now, &mut buf);
+            assert_eq!(buf.len(), before - took, "handle_input_buf left the rest");
+            if took == 0 {
+                for &b in buf.iter().rev() {
+                    from.outbox.push_front(b);
+                }
+                break;
             }
-            break;
         }
-        rest = &rest[took..];
+    } else {
+        let mut rest: &[u8] = &bytes;
+        while !rest.is_empty() {
+            let took = to.conn.handle_input(now, rest);
+            if took == 0 {
+                // The receiver wants no more now: the bytes wait in the pipe.
+                for &b in rest.iter().rev() {
+                    from.outbox.push_front(b);
+                }
+                break;
+            }
+            rest = &rest[took..];
+        }
     }
     if from.outbox.is_empty() && from.fin_pending {
         from.fin_pending = false;

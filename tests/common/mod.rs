@@ -59,6 +59,10 @@ pub struct Pair {
     pub server: Connection,
     /// Largest piece handed to `handle_input` at once.
     pub piece: usize,
+    /// Hand pieces over with `handle_input_buf`, split off the bytes in
+    /// flight (what is not taken goes back in front of them), rather than
+    /// as slices to `handle_input`.
+    pub read_buffers: bool,
     /// Never deliver EOF to this side (a peer that keeps its socket open).
     pub hold_fin: [bool; 2],
     /// Every event, per side (index with [`Who`]); see [`Pair::take`].
@@ -98,6 +102,7 @@ impl Pair {
             client: Connection::new(Role::Client, client, now),
             server: Connection::new(Role::Server, server, now),
             piece: usize::MAX,
+            read_buffers: false,
             hold_fin: [false; 2],
             events: [Vec::new(), Vec::new()],
             taken: [0; 2],
@@ -377,10 +382,25 @@ impl Pair {
         }
         if !self.inflight[i].is_empty() {
             let n = self.inflight[i].len().min(self.piece);
-            let piece = self.inflight[i][..n].to_vec();
-            let taken = self.conn(to).handle_input(now, &piece);
-            assert!(taken <= n, "{to:?}: handle_input took {taken} of {n}");
-            let _ = self.inflight[i].split_to(taken);
+            let taken = if self.read_buffers {
+                let mut piece = self.inflight[i].split_to(n);
+                let taken = self.conn(to).handle_input_buf(now, &mut piece);
+                assert_eq!(
+                    piece.len(),
+                    n.saturating_sub(taken),
+                    "{to:?}: handle_input_buf left"
+                );
+                // What was not taken goes back in front of the rest.
+                piece.unsplit(std::mem::take(&mut self.inflight[i]));
+                self.inflight[i] = piece;
+                taken
+            } else {
+                let piece = self.inflight[i][..n].to_vec();
+                let taken = self.conn(to).handle_input(now, &piece);
+                assert!(taken <= n, "{to:?}: handle_input took {taken} of {n}");
+                let _ = self.inflight[i].split_to(taken);
+                taken
+            };
             self.received[i] += taken;
             return taken > 0;
         }
