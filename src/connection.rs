@@ -483,8 +483,8 @@ impl Connection {
         // hold parts of the buffer, and growing it then would copy it.
         self.rbuf
             .reserve(take.min(self.buffer_room().max(self.config.max_read_ahead)));
-        let taken = self.take_input(bytes.len(), take, |rbuf, from, n| {
-            rbuf.extend_from_slice(&bytes[from..from + n]);
+        let taken = self.take_input(bytes.len(), take, |conn, from, n| {
+            conn.rbuf.extend_from_slice(&bytes[from..from + n]);
         });
         // Never parsed: still in `bytes`, offered again later.
         let excess = self.read_ahead_excess();
@@ -540,23 +540,23 @@ impl Connection {
             buf.advance(n);
             return n;
         }
-        if !self.rbuf_foreign {
-            // Our own (empty) buffer waits, with its capacity, until the
-            // driver's bytes are all parsed.
-            self.rbuf_own = core::mem::take(&mut self.rbuf);
-            self.rbuf_foreign = true;
-        }
         let len = buf.len();
         let take = len.min(self.read_capacity());
         let mut split = 0;
-        let taken = self.take_input(len, take, |rbuf, _, n| {
+        let taken = self.take_input(len, take, |conn, _, n| {
             let piece = buf.split_to(n);
             split += n;
-            if rbuf.is_empty() {
-                *rbuf = piece;
+            if !conn.rbuf_foreign {
+                // Our own (empty) buffer waits, with its capacity, until
+                // the driver's bytes are all parsed.
+                conn.rbuf_own = core::mem::take(&mut conn.rbuf);
+                conn.rbuf_foreign = true;
+            }
+            if conn.rbuf.is_empty() {
+                conn.rbuf = piece;
             } else {
                 // Contiguous with what is held: no copy.
-                rbuf.unsplit(piece);
+                conn.rbuf.unsplit(piece);
             }
         });
         // Bytes past `split` were taken to be discarded (closing).
@@ -626,8 +626,8 @@ impl Connection {
         len
     }
 
-    /// Appends up to `take` of `len` offered bytes with `append(rbuf, from,
-    /// n)`, no more than the limits allow at a time, decoding between
+    /// Appends up to `take` of `len` offered bytes with `append(self, from,
+    /// n)` (to `self.rbuf`), no more than the limits allow at a time, decoding between
     /// slices, so the buffer never holds more than the largest limit: a
     /// limit is judged before the bytes it governs are kept. Returns how
     /// many were taken (appended or discarded).
@@ -635,7 +635,7 @@ impl Connection {
         &mut self,
         len: usize,
         take: usize,
-        mut append: impl FnMut(&mut BytesMut, usize, usize),
+        mut append: impl FnMut(&mut Connection, usize, usize),
     ) -> usize {
         let mut taken = 0;
         while taken < take {
@@ -644,7 +644,7 @@ impl Connection {
                 break;
             }
             let n = room.min(take - taken);
-            append(&mut self.rbuf, taken, n);
+            append(self, taken, n);
             taken += n;
             self.pump();
             if self.switched || self.closed {
