@@ -403,30 +403,46 @@ fn check_value(value: &[u8]) -> Result<(), Error> {
 }
 
 /// The position of the first control byte (below 0x20, HTAB included) or
-/// DEL in `v`, eight bytes at a time. In a little-endian word the lowest
-/// flagged byte of the "has less than" trick is exact, so the position
-/// comes from `trailing_zeros` with no byte loop.
+/// DEL in `v`, sixteen then eight bytes at a time. In a little-endian word
+/// the lowest flagged byte of the "has less than" trick is exact, so the
+/// position comes from `trailing_zeros` with no byte loop.
 #[inline]
 pub(crate) fn first_control(v: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = v.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut chunks {
+    #[inline(always)]
+    fn word(chunk: &[u8]) -> u64 {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
+        u64::from_le_bytes(word)
+    }
+    #[inline(always)]
+    fn controls(w: u64) -> u64 {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
         let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
         let x = w ^ (ONES * 0x7f);
-        let is_del = x.wrapping_sub(ONES) & !x & HIGH;
-        let mask = below_space | is_del;
-        if mask != 0 {
-            return Some(at + (mask.trailing_zeros() / 8) as usize);
+        below_space | (x.wrapping_sub(ONES) & !x & HIGH)
+    }
+    let mut at = 0;
+    // Two words per step: one branch per sixteen clean bytes.
+    while let Some(pair) = v.get(at..at + 16) {
+        let (a, b) = (controls(word(&pair[..8])), controls(word(&pair[8..])));
+        if a | b != 0 {
+            return Some(if a != 0 {
+                at + (a.trailing_zeros() / 8) as usize
+            } else {
+                at + 8 + (b.trailing_zeros() / 8) as usize
+            });
+        }
+        at += 16;
+    }
+    if let Some(chunk) = v.get(at..at + 8) {
+        let m = controls(word(chunk));
+        if m != 0 {
+            return Some(at + (m.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
-    chunks
-        .remainder()
+    v[at..]
         .iter()
         .position(|&b| b < 0x20 || b == 0x7f)
         .map(|p| at + p)
