@@ -22,7 +22,7 @@
 //!   then the body skipped (CL bytes, or a minimal chunked skipper; 1xx, 204 and 304 bodiless);
 //! * `h1conn/full_cycle`: parse, frame, deliver body data and encode a small message, through
 //!   one [`Connection`](h1conn::Connection). Server corpora: the stream is handed to a server
-//!   connection in 64 KiB reads (what it does not take is offered again after draining), every
+//!   connection in 64 KiB reads (`handle_input_buf`, see below) (what it does not take is offered again after draining), every
 //!   `Request` / `Data` / `End` event is consumed, and each request is answered at its `End`
 //!   with a clone of one pre-built head (`200`, `Content-Type: text/plain`, `Content-Length:
 //!   13`), `send_data(b"Hello, World!")` (left out for `HEAD`) and `send_end`; after every read
@@ -47,8 +47,14 @@
 //! Every function gets its input ready from `iter_batched` setup (outside the timing): a fresh
 //! copy of the stream for the parse walkers, a fresh connection, output buffer and pre-built
 //! messages for the full-cycle walkers, and each returns what it used so that freeing it is not
-//! timed either. The full-cycle walkers read the corpus' shared `Bytes` (each connection copies
-//! what it takes into its own buffer, as it would from a socket read). Before timing, every
+//! timed either. h1conn's full cycle gets, like the parse walkers, a fresh `BytesMut` holding
+//! the stream, as a driver's read buffer would hold what the socket delivered: its reads are
+//! split off that buffer and handed over with `Connection::handle_input_buf`, which keeps them
+//! without a copy (reads that follow each other in one buffer join without a copy too).
+//! http-net's `feed` takes `&[u8]` slices of the corpus' shared `Bytes` and copies them into its
+//! own buffer; so does h1conn's `handle_input`, measured by the callgrind harness's
+//! `h1conn_full_copy` walker (`scripts/callgrind.sh --walkers h1conn_full,h1conn_full_copy`).
+//! Before timing, every
 //! walker is run once and must agree with the generator on the number of messages and body
 //! bytes; the full-cycle walkers must also have seen every message end and written exactly one
 //! answer per request (or one request per response), byte for byte.

@@ -11,7 +11,8 @@
 //!
 //! A [`Connection`] plays one role. Its methods come in four groups:
 //! getters ([`Connection::state`], [`Connection::is_reusable`], …), inputs
-//! (`handle_input`, `handle_eof`, `handle_reset`, `handle_timeout`), mutators
+//! (`handle_input` or its zero-copy twin `handle_input_buf`, `handle_eof`,
+//! `handle_reset`, `handle_timeout`), mutators
 //! (`send_request`, `send_response`, `send_data`, `send_end`, `close`,
 //! `abort`) and outputs, drained in this order after every input or
 //! mutation:

@@ -17,7 +17,9 @@
 //!   the timing, by [`Stream::new`]); every head and body event is consumed, and the request
 //!   bytes are drained into the counted output buffer the same way.
 //!
-//! h1conn ([`h1conn_full`]): a [`Connection`] with `Config::default()` except `max_requests: None`
+//! h1conn ([`h1conn_full`]): reads are split off a read buffer holding the stream and handed over
+//! with `handle_input_buf` (no copy); [`h1conn_full_copy_setup`] makes the same walk hand `&[u8]`
+//! slices to the copying `handle_input` instead. A [`Connection`] with `Config::default()` except `max_requests: None`
 //! (a server would otherwise close after 1,000 requests, and the plaintext corpus holds 10,000)
 //! and, on the client, `pipeline_depth: 32`. After every input the outputs are drained in the
 //! documented order: `poll_event` (answering, or sending the next request, as it goes),
