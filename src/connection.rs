@@ -1365,30 +1365,49 @@ impl Connection {
                 return;
             }
             // Requests are released in order, so the released ones are a
-            // prefix of the queue: the first unreleased one's position is
-            // their count (no walk over the whole queue per call).
-            let Some(pos) = self.exchanges.iter().position(|e| !e.released) else {
+            // prefix of the queue, and every unreleased one has its head
+            // waiting in `pending_heads`: their count gives the first
+            // unreleased one's position without a walk.
+            debug_assert!(
+                self.exchanges.len() > 64
+                    || self.exchanges.iter().filter(|e| !e.released).count() == self.pending_heads.len(),
+                "one pending head per unreleased request"
+            );
+            if self.pending_heads.is_empty() {
                 return;
-            };
+            }
+            let pos = self.exchanges.len() - self.pending_heads.len();
             let outstanding = pos;
-            let earlier_written = self
-                .exchanges
-                .iter()
-                .take(pos)
-                .all(|e| e.req_done && !e.hold_body);
+            // The conditions below hold for every released exchange exactly
+            // when they hold for the last one: each was checked for all
+            // earlier ones when it was released (a request released first
+            // in line stays first), and none can turn false afterwards
+            // (`req_done` and `resp_done` only become true, `hold_body` is
+            // only set when its own exchange is released, the rest is fixed
+            // when the request is sent). So one exchange is read, not the
+            // whole pipeline.
+            let last = pos.checked_sub(1).map(|p| &self.exchanges[p]);
+            let written = |e: &Exchange| e.req_done && !e.hold_body;
+            let keeps_alive =
+                |e: &Exchange| e.req_keep_alive && !e.offers_upgrade && (e.retryable || e.resp_done);
+            let earlier_written = last.map_or(true, written);
+            debug_assert!(
+                pos > 64 || earlier_written == self.exchanges.iter().take(pos).all(written),
+                "the last released request speaks for the earlier ones"
+            );
             if !earlier_written || self.requests_left == Some(0) {
                 return;
             }
-            if outstanding > 0 {
+            if let Some(last) = last {
                 let ex = &self.exchanges[pos];
                 // Nothing follows a request that may switch protocols until
                 // its answer is known, nor a non-idempotent request until its
                 // final status (RFC 9112 §9.3.2).
-                let earlier_keeps_alive = self
-                    .exchanges
-                    .iter()
-                    .take(pos)
-                    .all(|e| e.req_keep_alive && !e.offers_upgrade && (e.retryable || e.resp_done));
+                let earlier_keeps_alive = keeps_alive(last);
+                debug_assert!(
+                    pos > 64 || earlier_keeps_alive == self.exchanges.iter().take(pos).all(keeps_alive),
+                    "the last released request speaks for the earlier ones"
+                );
                 if !(self.proven_persistent
                     && ex.retryable
                     && !ex.expect_continue
