@@ -128,10 +128,16 @@ impl ChunkedDecoder {
 /// Limits are judged at the byte where they are first exceeded, so the
 /// result does not depend on how the line was split.
 fn size_line(buf: &mut BytesMut, limits: &Limits) -> Result<Option<u64>, Error> {
-    let lf = memchr::memchr(b'\n', buf);
+    // No LF can be among the digits, so the hex run is the same whether
+    // counted in the line or in the buffer; a plain `size CRLF` line (the
+    // usual one) then needs no search for its LF.
+    let digits = buf.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+    let lf = match buf.get(digits..digits + 2) {
+        Some(b"\r\n") => Some(digits + 1),
+        _ => memchr::memchr(b'\n', buf),
+    };
     let seen = lf.map_or(buf.len(), |i| i + 1);
     let line = &buf[..seen];
-    let digits = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
     // Extension bytes: after the digits, not counting the CRLF (or a CR
     // that may be the start of it, on a partial line).
     let ext_len = match lf {
