@@ -89,6 +89,8 @@ pub(crate) struct HeadInfo {
     pub(crate) has_upgrade: bool,
     pub(crate) expect_continue: bool,
     pub(crate) host_count: u8,
+    /// A `Keep-Alive` field is present (its hints are read only then).
+    pub(crate) has_keep_alive: bool,
     /// A malformed Content-Length or Transfer-Encoding, reported only when
     /// framing reads those fields (not for a response that has no body
     /// whatever its fields say, RFC 9112 §6.3 steps 1 and 2).
@@ -139,6 +141,7 @@ impl HeadInfo {
             }
             7 if eq_lower(name, b"upgrade") => self.has_upgrade = true,
             10 if eq_lower(name, b"connection") => self.add_connection(value)?,
+            10 if eq_lower(name, b"keep-alive") => self.has_keep_alive = true,
             14 if eq_lower(name, b"content-length") => {
                 let parsed = if self.content_length.is_some() {
                     Err(Error::DuplicateContentLength)

@@ -412,6 +412,10 @@ impl Response {
 
     /// The server's `Keep-Alive` hints (RFC 2068 §19.7.1, mission §4).
     pub fn keep_alive_hints(&self) -> crate::persistence::KeepAliveHints {
+        if !self.info.has_keep_alive {
+            // Known from the head scan: no walk over the fields.
+            return crate::persistence::KeepAliveHints::default();
+        }
         crate::persistence::KeepAliveHints::from_fields(&self.fields)
     }
 }

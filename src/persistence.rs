@@ -116,6 +116,22 @@ mod tests {
     }
 
     #[test]
+    fn response_hints_need_a_keep_alive_field() {
+        use crate::Response;
+        let with = Response::builder(200)
+            .header("KEEP-ALIVE", "timeout=5")
+            .build()
+            .unwrap();
+        assert_eq!(with.keep_alive_hints().timeout, Some(Duration::from_secs(5)));
+        // Same name length as Connection, which must not count.
+        let without = Response::builder(200)
+            .header("Connection", "keep-alive")
+            .build()
+            .unwrap();
+        assert_eq!(without.keep_alive_hints(), KeepAliveHints::default());
+    }
+
+    #[test]
     fn hints() {
         let f = Fields::from_pairs([("Keep-Alive", "timeout=5, max=100")]).unwrap();
         let h = KeepAliveHints::from_fields(&f);
