@@ -1356,8 +1356,15 @@ impl Connection {
     /// (mission §5): in order, after the previous one is fully written;
     /// before earlier responses complete only on a proven-persistent
     /// connection, for idempotent (or marked) requests, within the depth.
+    #[inline]
     fn pump_writes(&mut self) {
-        if self.role != Role::Client || self.closed || self.switched {
+        if self.role == Role::Client {
+            self.pump_client_writes();
+        }
+    }
+
+    fn pump_client_writes(&mut self) {
+        if self.closed || self.switched {
             return;
         }
         loop {
@@ -1463,8 +1470,8 @@ impl Connection {
     }
 
     fn after_write(&mut self) {
+        // (complete_exchanges ends with pump_writes.)
         self.complete_exchanges();
-        self.pump_writes();
         self.pump();
         self.progress();
     }
