@@ -568,12 +568,18 @@ impl Connection {
             back.unsplit(core::mem::take(buf));
             *buf = back;
         }
-        if self.rbuf.is_empty() {
-            // Let go of the driver's allocation, so it can be reused.
+        self.release_foreign_rbuf();
+        taken - excess
+    }
+
+    /// Once every byte from the driver's buffer is parsed, let go of its
+    /// allocation (so the driver can grow it in place) and take our own
+    /// buffer back.
+    fn release_foreign_rbuf(&mut self) {
+        if self.rbuf_foreign && self.rbuf.is_empty() {
             self.rbuf = core::mem::take(&mut self.rbuf_own);
             self.rbuf_foreign = false;
         }
-        taken - excess
     }
 
     /// Moves bytes still held in the driver's allocation (after
@@ -582,7 +588,6 @@ impl Connection {
     fn own_rbuf(&mut self) {
         if self.rbuf_foreign {
             let held = core::mem::replace(&mut self.rbuf, core::mem::take(&mut self.rbuf_own));
-            self.rbuf.reserve(held.len());
             self.rbuf.extend_from_slice(&held);
             self.rbuf_foreign = false;
         }
@@ -1144,11 +1149,7 @@ impl Connection {
         self.pumping = true;
         self.pump_inner();
         self.pumping = false;
-        if self.rbuf_foreign && self.rbuf.is_empty() {
-            // All of the driver's bytes parsed: let go of its allocation.
-            self.rbuf = core::mem::take(&mut self.rbuf_own);
-            self.rbuf_foreign = false;
-        }
+        self.release_foreign_rbuf();
     }
 
     fn pump_inner(&mut self) {
