@@ -27,6 +27,7 @@
 #[path = "../benches/corpus/mod.rs"]
 mod corpus;
 
+use allocation_counter::AllocationInfo;
 use bytes::BytesMut;
 use h1conn::{Config, Connection, Decoded, Decoder, Event, Instant, Limits, Method, Request, Response, Role};
 
@@ -63,62 +64,51 @@ fn serve_pending(conn: &mut Connection, head: &Response, out: &mut BytesMut, wri
 }
 
 /// Feeds `stream` in reads of `read` bytes, answering as it goes; returns requests answered.
+/// Without `rb`, each read is a slice handed to `handle_input`; with it, a driver's read
+/// buffer: each read lands in `rb` (reserved for it, then filled, as `read_buf` from a socket
+/// would) and is handed over with `handle_input_buf`.
 fn serve_stream(
     conn: &mut Connection,
     stream: &[u8],
     read: usize,
     head: &Response,
-    out: &mut BytesMut,
+    (mut rb, out): (Option<&mut BytesMut>, &mut BytesMut),
 ) -> usize {
     let (mut answered, mut written) = (0, 0);
     for read in stream.chunks(read) {
-        let mut rest = read;
-        while !rest.is_empty() {
-            let n = conn.handle_input(Instant::ZERO, rest);
-            answered += serve_pending(conn, head, out, &mut written);
-            assert!(n > 0 || conn.read_capacity() > 0, "the connection takes the read");
-            rest = &rest[n..];
+        if let Some(rb) = rb.as_deref_mut() {
+            rb.reserve(read.len());
+            rb.extend_from_slice(read);
+            while !rb.is_empty() {
+                let n = conn.handle_input_buf(Instant::ZERO, rb);
+                answered += serve_pending(conn, head, out, &mut written);
+                assert!(n > 0 || conn.read_capacity() > 0, "the connection takes the read");
+            }
+        } else {
+            let mut rest = read;
+            while !rest.is_empty() {
+                let n = conn.handle_input(Instant::ZERO, rest);
+                answered += serve_pending(conn, head, out, &mut written);
+                assert!(n > 0 || conn.read_capacity() > 0, "the connection takes the read");
+                rest = &rest[n..];
+            }
         }
     }
     assert_eq!(written, answered * RESPONSE.len(), "one response per request");
     answered
 }
 
-/// [`serve_stream`] as a driver with a read buffer: each read lands in `rb` (reserved for it,
-/// then filled, as `read_buf` from a socket would) and is handed over with
-/// `handle_input_buf`.
-fn serve_stream_buf(
-    conn: &mut Connection,
-    stream: &[u8],
-    read: usize,
-    head: &Response,
-    (rb, out): (&mut BytesMut, &mut BytesMut),
-) -> usize {
-    let (mut answered, mut written) = (0, 0);
-    for read in stream.chunks(read) {
-        rb.reserve(read.len());
-        rb.extend_from_slice(read);
-        while !rb.is_empty() {
-            let n = conn.handle_input_buf(Instant::ZERO, rb);
-            answered += serve_pending(conn, head, out, &mut written);
-            assert!(n > 0 || conn.read_capacity() > 0, "the connection takes the read");
-        }
-    }
-    assert_eq!(written, answered * RESPONSE.len(), "one response per request");
-    answered
-}
-
-#[test]
-fn server_plaintext_keep_alive_allocates_nothing_per_request() {
+/// For each read size: a keep-alive server answers 1,000 plaintext requests as warm-up, then
+/// `measured` more while allocations are counted. Returns the read size and what was counted.
+fn plaintext_server_allocations(measured: usize, read_buffer: bool) -> Vec<(usize, AllocationInfo)> {
     const WARM_UP: usize = 1_000;
-    const MEASURED: usize = 5_000;
     let head = Response::builder(200)
         .header("Content-Length", "13")
         .build()
         .expect("valid head");
     let warm_up = corpus::PLAINTEXT.repeat(WARM_UP);
-    let measured = corpus::PLAINTEXT.repeat(MEASURED);
-    let mut failures = Vec::new();
+    let stream = corpus::PLAINTEXT.repeat(measured);
+    let mut counted = Vec::new();
     for read in READS {
         // Config::default() but without the request limit (1,000 by default), so that one
         // connection carries all the requests.
@@ -127,23 +117,36 @@ fn server_plaintext_keep_alive_allocates_nothing_per_request() {
             ..Config::default()
         };
         let mut conn = Connection::new(Role::Server, config, Instant::ZERO);
-        let mut out = BytesMut::new();
-        assert_eq!(serve_stream(&mut conn, &warm_up, read, &head, &mut out), WARM_UP);
+        let (mut rb, mut out) = (BytesMut::new(), BytesMut::new());
+        let bufs = (read_buffer.then_some(&mut rb), &mut out);
+        assert_eq!(serve_stream(&mut conn, &warm_up, read, &head, bufs), WARM_UP);
         let mut answered = 0;
         let info = allocation_counter::measure(|| {
-            answered = serve_stream(&mut conn, &measured, read, &head, &mut out);
+            let bufs = (read_buffer.then_some(&mut rb), &mut out);
+            answered = serve_stream(&mut conn, &stream, read, &head, bufs);
         });
-        assert_eq!(answered, MEASURED);
-        assert_eq!(conn.requests_completed(), (WARM_UP + MEASURED) as u64);
-        if info.count_total != 0 {
-            failures.push(format!(
+        assert_eq!(answered, measured);
+        assert_eq!(conn.requests_completed(), (WARM_UP + measured) as u64);
+        counted.push((read, info));
+    }
+    counted
+}
+
+#[test]
+fn server_plaintext_keep_alive_allocates_nothing_per_request() {
+    const MEASURED: usize = 5_000;
+    let failures: Vec<String> = plaintext_server_allocations(MEASURED, false)
+        .into_iter()
+        .filter(|(_, info)| info.count_total != 0)
+        .map(|(read, info)| {
+            format!(
                 "{read}-byte reads: {} allocations ({} bytes) over {MEASURED} requests, {:.4} per request",
                 info.count_total,
                 info.bytes_total,
                 info.count_total as f64 / MEASURED as f64
-            ));
-        }
-    }
+            )
+        })
+        .collect();
     assert!(failures.is_empty(), "{}", failures.join("; "));
 }
 
@@ -155,37 +158,19 @@ fn server_plaintext_keep_alive_allocates_nothing_per_request() {
 /// reads) in 64 KiB reads.
 #[test]
 fn server_plaintext_from_a_read_buffer_allocates_only_when_the_buffer_runs_out() {
-    const WARM_UP: usize = 1_000;
     const MEASURED: usize = 20_000;
-    let head = Response::builder(200)
-        .header("Content-Length", "13")
-        .build()
-        .expect("valid head");
-    let warm_up = corpus::PLAINTEXT.repeat(WARM_UP);
-    let measured = corpus::PLAINTEXT.repeat(MEASURED);
-    let mut failures = Vec::new();
-    for read in READS {
-        let config = Config {
-            max_requests: None,
-            ..Config::default()
-        };
-        let mut conn = Connection::new(Role::Server, config, Instant::ZERO);
-        let (mut rb, mut out) = (BytesMut::new(), BytesMut::new());
-        let bufs = (&mut rb, &mut out);
-        assert_eq!(serve_stream_buf(&mut conn, &warm_up, read, &head, bufs), WARM_UP);
-        let mut answered = 0;
-        let info = allocation_counter::measure(|| {
-            answered = serve_stream_buf(&mut conn, &measured, read, &head, (&mut rb, &mut out));
-        });
-        assert_eq!(answered, MEASURED);
-        let reads = measured.len().div_ceil(read) as u64;
-        if info.count_total * 4 > reads {
-            failures.push(format!(
+    let bytes = MEASURED * corpus::PLAINTEXT.len();
+    let failures: Vec<String> = plaintext_server_allocations(MEASURED, true)
+        .into_iter()
+        .map(|(read, info)| (read, bytes.div_ceil(read) as u64, info))
+        .filter(|(_, reads, info)| info.count_total * 4 > *reads)
+        .map(|(read, reads, info)| {
+            format!(
                 "{read}-byte reads: {} allocations ({} bytes) over {reads} reads",
                 info.count_total, info.bytes_total,
-            ));
-        }
-    }
+            )
+        })
+        .collect();
     assert!(failures.is_empty(), "{}", failures.join("; "));
 }
 
